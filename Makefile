@@ -1,0 +1,112 @@
+# fifo-pubsub: publish/subscribe between languages over a named pipe.
+#
+#   make          build every implementation into bin/
+#   make demo     Go publisher -> FIFO -> Python subscriber, and the other pairs
+#   make test     every test suite: C (cmocka), Go, Python, the bats interop matrix
+#   make test-matrix PUB=go SUB=python   one publisher/subscriber pair
+#   make bench    throughput and memory of every pair
+#   make deps     install missing toolchains (apt-get), or say what to install
+#   make clean    remove bin/ and build/
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARNINGS := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion
+# make test turns warnings into errors; a plain make on a newer compiler with
+# new warnings still builds.
+WERROR ?=
+ALL_CFLAGS := $(WARNINGS) $(WERROR) -D_POSIX_C_SOURCE=200809L $(CFLAGS)
+
+# Go: no network needed (standard library only); no VCS stamping, which fails
+# in some CI checkouts.
+export GOFLAGS := -buildvcs=false
+export GOPROXY := off
+ifeq ($(HOME),)
+export GOCACHE := $(CURDIR)/build/go-cache
+endif
+
+C_LIB_SRC := $(wildcard c/lib/*.c)
+C_LIB_OBJ := $(patsubst c/%.c,build/c/%.o,$(C_LIB_SRC))
+C_TESTS := $(patsubst c/tests/%.c,build/c/tests/%,$(wildcard c/tests/test_*.c))
+GO_SRC := $(wildcard go/*.go) go/go.mod
+PROGRAMS := bin/c-publisher bin/c-subscriber bin/go-publisher bin/python-subscriber
+
+.PHONY: all deps demo test test-c test-go test-python test-matrix bench clean
+
+all: $(PROGRAMS)
+
+deps:
+	@tools/deps
+
+# Rebuild the C objects when the flags change (make vs make test).
+build/c/flags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(CC) $(ALL_CFLAGS)' | cmp -s - $@ || echo '$(CC) $(ALL_CFLAGS)' > $@
+.PHONY: FORCE
+
+build/c/%.o: c/%.c $(wildcard c/lib/*.h) build/c/flags
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+build/c/libpubsub.a: $(C_LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+bin/c-%: build/c/%.o build/c/libpubsub.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@
+
+bin/go-publisher: $(GO_SRC)
+	@mkdir -p $(@D)
+	cd go && go build -o ../bin/go-publisher .
+
+bin/python-subscriber: python/python-subscriber $(wildcard python/*.py)
+	@mkdir -p $(@D)
+	cp python/python-subscriber $@
+	chmod +x $@
+
+# The unit tests link the library with read() and write() wrapped, so that
+# the I/O loops can be fed EINTR, short writes and EPIPE on demand.
+build/c/tests/%: c/tests/%.c c/tests/vectors.c c/tests/vectors.h build/c/libpubsub.a build/c/flags
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Ic $< c/tests/vectors.c build/c/libpubsub.a -lcmocka \
+	  -Wl,--wrap=read,--wrap=write -o $@
+
+demo: deps all
+	@tools/demo
+
+# Every suite runs even when an earlier one fails; tools/run-suite records
+# each one's counts and the last line is the total.
+test: deps
+	@rm -rf build/results && mkdir -p build
+	@$(MAKE) --no-print-directory all WERROR=-Werror
+	@status=0; \
+	for suite in test-c test-go test-python test-matrix; do \
+	  $(MAKE) --no-print-directory $$suite WERROR=-Werror || status=1; \
+	done; \
+	tools/summarize build/results; exit $$status
+
+test-c: $(C_TESTS)
+	@for t in $(C_TESTS); do tools/run-suite cmocka "c/$${t##*/}" $$t || exit 1; done
+
+test-go: bin/go-publisher
+	@tools/run-suite check "go/gofmt" bash -c 'out=$$(gofmt -l go); [ -z "$$out" ] || { echo "not gofmt-formatted: $$out"; exit 1; }'
+	@tools/run-suite check "go/vet" bash -c 'cd go && go vet ./...'
+	@tools/run-suite gotest "go/test" bash -c 'cd go && go test -v -count=1 ./...'
+
+test-python: bin/python-subscriber
+	@tools/run-suite unittest "python/unittest" bash -c 'cd python && python3 -m unittest -v'
+
+PUB ?=
+SUB ?=
+test-matrix: all
+	@tools/run-suite bats "tests/matrix" tests/run $(PUB) $(SUB)
+
+bench: deps all
+	@tools/bench
+
+clean:
+	rm -rf bin build
+.SECONDARY:
