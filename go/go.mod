@@ -1,0 +1,3 @@
+module fifo-pubsub/go
+
+go 1.19
