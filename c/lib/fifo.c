@@ -79,7 +79,12 @@ static int open_existing(const char *path, int flags)
 
 int fifo_open_reader(const char *path)
 {
-    int fd = open_existing(path, O_RDONLY);
+    /* A blocking open would wait here for a writer. Opening non-blocking lets
+       a subscriber open the FIFO again before it closes the old descriptor
+       (see subscribe.c), and wait for writers in pselect(), where SIGINT and
+       SIGTERM are handled without races. On Linux, poll() and select() on a
+       FIFO that has had no writer since it was opened simply wait. */
+    int fd = open_existing(path, O_RDONLY | O_NONBLOCK);
     if (fd < 0)
         return system_error(path);
     return confirm_fifo(fd, path);

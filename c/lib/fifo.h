@@ -14,8 +14,9 @@
    is never followed). Returns 0 or -1. */
 int fifo_prepare(const char *path);
 
-/* Open the FIFO at PATH for reading. Blocks until a writer opens it.
-   Returns the descriptor or -1. */
+/* Open the FIFO at PATH for reading, without waiting for a writer: the
+   descriptor is non-blocking, and the caller waits for data with poll() or
+   pselect(). Returns the descriptor or -1. */
 int fifo_open_reader(const char *path);
 
 /* Open the FIFO at PATH for writing. Blocks until a reader opens it, after

@@ -120,6 +120,8 @@ enum drain_result subscriber_drain(struct subscriber *subscriber, int fd)
         ssize_t got = read_retry(fd, chunk, sizeof chunk);
         if (got == 0)
             return DRAIN_EOF;
+        if (got < 0 && errno == EAGAIN)
+            continue; /* readable a moment ago, drained by another reader */
         if (got < 0) {
             if (signals_stop_requested())
                 return DRAIN_SIGNAL;
@@ -157,28 +159,37 @@ static int open_pipe(const char *path)
 {
     if (fifo_prepare(path) < 0)
         return -1;
-    /* Nothing is buffered while we wait for a publisher, so a signal may end
-       the process right there, inside open(). */
-    signals_exit_at_once(true);
-    int fd = fifo_open_reader(path);
-    signals_exit_at_once(false);
-    return fd;
+    return fifo_open_reader(path);
 }
 
 int subscriber_run(struct subscriber *subscriber)
 {
-    for (;;) {
-        int fd = open_pipe(subscriber->path);
-        if (fd < 0)
-            return EXIT_RUNTIME;
+    int fd = open_pipe(subscriber->path);
+    if (fd < 0)
+        return EXIT_RUNTIME;
 
+    for (;;) {
         enum drain_result result = subscriber_drain(subscriber, fd);
-        close(fd);
         if (result == DRAIN_EOF)
             result = end_of_file(subscriber);
 
+        if (result == DRAIN_EOF && !subscriber->once) {
+            /* Every publisher has gone; wait for the next one. Open the FIFO
+               again before closing the old descriptor: a publisher that
+               writes and leaves in between would otherwise find no reader
+               left when it closes, and the kernel would free its frames. */
+            int next = open_pipe(subscriber->path);
+            close(fd);
+            if (next < 0)
+                return EXIT_RUNTIME;
+            fd = next;
+            continue;
+        }
+        close(fd);
+
         switch (result) {
         case DRAIN_EXIT:
+        case DRAIN_EOF: /* with --once */
             return EXIT_OK;
         case DRAIN_ERROR:
             if (signals_stop_requested())
@@ -190,10 +201,6 @@ int subscriber_run(struct subscriber *subscriber)
             if (out_flush(&subscriber->out) < 0)
                 output_failed();
             return signals_exit_status();
-        case DRAIN_EOF:
-            if (subscriber->once)
-                return EXIT_OK;
-            break;
         }
     }
 }
