@@ -73,13 +73,17 @@ def prepare_fifo(path: str) -> None:
 
 
 def open_fifo(path: str) -> int:
-    """Open the FIFO for reading and return the descriptor.
+    """Open the FIFO for reading and return a non-blocking descriptor.
 
-    This blocks until a writer opens the other end: the kernel puts us to
-    sleep, so waiting for a publisher costs no CPU.
+    A blocking open would sleep here until a writer opens the other end.
+    Opening non-blocking returns at once, so the subscriber can open the FIFO
+    again before it closes the old descriptor (see subscriber.py), and it
+    waits for writers in poll() instead, which costs no CPU either: on Linux,
+    poll() on a FIFO that has had no writer since it was opened just sleeps.
     """
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW
+                     | os.O_CLOEXEC)
     except OSError as err:
         if err.errno == errno.ELOOP:
             raise _symlink_error(path) from None

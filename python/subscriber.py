@@ -9,11 +9,10 @@ bin/go-publisher, or simply the shell, as in
     $ printf 'hello\\nexit\\n' > /tmp/mypipe
 
 The FIFO is /tmp/mypipe unless --pipe or the PIPE_PATH environment variable
-names another; it is created (mode 0600) if it does not exist.  Opening a FIFO
-for reading blocks until some process opens it for writing, so the subscriber
-sleeps until a publisher turns up.  It then reads until every writer has
-closed the pipe (end of file) and goes back to waiting for the next publisher,
-or, with --once, exits.  The message "exit" makes it print "Exiting..." and
+names another; it is created (mode 0600) if it does not exist.  The subscriber
+sleeps in poll() until a publisher opens the FIFO and writes.  It then reads
+until every writer has closed the pipe (end of file) and goes back to waiting
+for the next publisher, or, with --once, exits.  The message "exit" makes it print "Exiting..." and
 stop.
 
 The wire format, the error lines and the exit statuses are those of
@@ -156,7 +155,7 @@ T = TypeVar("T")
 
 
 def _on_signal(signum: int, frame: object) -> None:
-    # Record the signal always, but raise only while we sleep in open() or
+    # Record the signal always, but raise only while we sleep in
     # poll().  Neither of them has consumed anything when it is interrupted,
     # so no message that was read can be lost, and no output that was written
     # can be counted twice.  Anywhere else the main loop sees `pending` at its
@@ -284,7 +283,7 @@ def deliver(events: Iterable[Event], path: str, out: Output) -> bool:
 
 
 def read_messages(fd: int, path: str, out: Output) -> bool:
-    """Read the FIFO until end of file, then close it.
+    """Read the FIFO until end of file or `exit`.
 
     Returns False if `exit` was received, True at end of file.  The tutorial
     read the pipe to end of file and took all of it as one message, so
@@ -292,19 +291,18 @@ def read_messages(fd: int, path: str, out: Output) -> bool:
     what is there (up to 64 KiB) and the decoder cuts it into frames at LF.
     """
     decoder = FrameDecoder()
-    try:
-        if not _read_until_eof(fd, path, decoder, out):
-            out.flush()
-            return False
-    finally:
-        # Close as soon as end of file is seen, before printing anything
-        # more: a writer that connects while we still hold the read end
-        # after end of file writes into a pipe that then loses its last
-        # reader, and the kernel drops those bytes.  Keep that window short.
-        os.close(fd)
+    if not _read_until_eof(fd, path, decoder, out):
+        out.flush()
+        return False
     keep_going = deliver(decoder.finish(), path, out)
     out.flush()
     return keep_going
+
+
+def open_pipe(path: str) -> int:
+    """Check the path (again each time: it may have moved) and open it."""
+    prepare_fifo(path)
+    return open_fifo(path)
 
 
 def _read_until_eof(fd: int, path: str, decoder: FrameDecoder,
@@ -312,13 +310,19 @@ def _read_until_eof(fd: int, path: str, decoder: FrameDecoder,
     """Read and deliver frames until end of file (True) or `exit` (False)."""
     poller = select.poll()
     poller.register(fd, select.POLLIN)
-    # Non-blocking reads: the only place we sleep is poll(), which a signal
-    # can interrupt without losing data (see _on_signal).
-    os.set_blocking(fd, False)
+    # The descriptor is non-blocking, and read() tells the three cases apart:
+    # bytes; b"" when the pipe is empty and has no writer (end of file);
+    # BlockingIOError when it is empty but a writer is still connected.  We
+    # sleep in poll() only after BlockingIOError, or on a descriptor just
+    # opened, where a writer may not have come yet (read() would say b"" there
+    # too, too early).  poll() is the one place we sleep, and a signal can
+    # interrupt it without losing data (see _on_signal).
+    must_wait = True
     while True:
-        if not poller.poll(0):
+        if must_wait:
             # Nothing more is ready: this is the moment to show what we have.
-            # While a backlog drains, poll(0) finds more and we do not flush.
+            # While a backlog drains, read() keeps returning bytes and we do
+            # not flush.
             if out.pending:
                 out.flush()
             blocking(poller.poll)
@@ -327,11 +331,13 @@ def _read_until_eof(fd: int, path: str, decoder: FrameDecoder,
         try:
             chunk = os.read(fd, READ_SIZE)
         except BlockingIOError:
-            continue    # another reader of the same FIFO took the bytes
+            must_wait = True
+            continue
         except OSError as err:
             raise PipeError(path, os.strerror(err.errno or 0)) from None
         if not chunk:
             return True     # every writer has closed the pipe
+        must_wait = False
         if not deliver(decoder.feed(chunk), path, out):
             return False
 
@@ -374,12 +380,18 @@ def main(argv: Sequence[str] | None = None,
 
         # The tutorial's loop: open the pipe, read what comes, handle it,
         # and open it again for the next publisher.
-        while True:
-            prepare_fifo(options.pipe)   # again each time: it may have moved
-            pipe = blocking(open_fifo, options.pipe)  # waits for a publisher
-            keep_going = read_messages(pipe, options.pipe, out)  # closes it
-            if not keep_going or options.once:
-                return 0
+        pipe = open_pipe(options.pipe)
+        try:
+            while read_messages(pipe, options.pipe, out) and not options.once:
+                # Open the FIFO again before closing the old descriptor: a
+                # publisher that writes and leaves in between would otherwise
+                # find no reader left when it closes, and the kernel would
+                # free its frames.
+                old, pipe = pipe, open_pipe(options.pipe)
+                os.close(old)
+            return 0
+        finally:
+            os.close(pipe)
     except Interrupted as stop:
         _flush_before_exit(out)
         return stop.status

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
+import select
 import socket
 import stat
 import tempfile
-import threading
 import unittest
 
 from fifo import PipeError, open_fifo, prepare_fifo
@@ -102,24 +102,26 @@ class OpenFifo(unittest.TestCase):
     def tearDown(self) -> None:
         self.tmp.cleanup()
 
-    def test_opens_fifo_once_a_writer_comes(self) -> None:
+    def test_opens_at_once_and_reads_what_a_writer_sends(self) -> None:
         os.mkfifo(self.path, 0o600)
-
-        def writer() -> None:
-            fd = os.open(self.path, os.O_WRONLY)
-            os.write(fd, b"hi\n")
-            os.close(fd)
-
-        thread = threading.Thread(target=writer, daemon=True)
-        thread.start()
-        fd = open_fifo(self.path)
+        fd = open_fifo(self.path)   # returns without waiting for a writer
         try:
             self.assertGreater(fd, 2)
             self.assertTrue(os.get_inheritable(fd) is False)
+            self.assertFalse(os.get_blocking(fd))
+            # No writer has come yet: poll() waits rather than report end
+            # of file, which is what keeps an idle subscriber asleep.
+            poller = select.poll()
+            poller.register(fd, select.POLLIN)
+            self.assertEqual(poller.poll(50), [])
+            writer = os.open(self.path, os.O_WRONLY | os.O_NONBLOCK)
+            os.write(writer, b"hi\n")
+            os.close(writer)
+            self.assertNotEqual(poller.poll(5000), [])
             self.assertEqual(os.read(fd, 100), b"hi\n")
+            self.assertEqual(os.read(fd, 100), b"")   # end of file
         finally:
             os.close(fd)
-        thread.join(5)
 
     def test_symlink_swapped_in_is_refused(self) -> None:
         # prepare_fifo() passed, then someone put a link in its place:

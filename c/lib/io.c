@@ -2,7 +2,6 @@
 #include "io.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -30,18 +29,6 @@ ssize_t read_retry(int fd, void *buffer, size_t size)
         ssize_t got = read(fd, buffer, size);
         if (got >= 0 || errno != EINTR || signals_stop_requested())
             return got;
-    }
-}
-
-int input_ready(int fd)
-{
-    struct pollfd pfd = {.fd = fd, .events = POLLIN};
-    for (;;) {
-        int n = poll(&pfd, 1, 0);
-        if (n >= 0)
-            return n > 0;
-        if (errno != EINTR)
-            return -1;
     }
 }
 

@@ -22,10 +22,6 @@ int write_all(int fd, const void *data, size_t n);
 /* read() that retries after EINTR unless SIGINT or SIGTERM was received. */
 ssize_t read_retry(int fd, void *buffer, size_t size);
 
-/* Is there something to read on fd right now (data or end of file)?
-   Returns 1 or 0, or -1 with errno set. */
-int input_ready(int fd);
-
 /* Output collected in memory and written in large pieces: one write() per
    64 KiB instead of one per message while a backlog is drained. */
 struct out_buffer {

@@ -89,45 +89,54 @@ static int wait_readable(int fd)
     return result;
 }
 
-/* Flush standard output when the pipe has nothing more for us, then sleep
-   until it has. While a backlog is drained, output is not flushed.
-   Returns 1 when fd is readable, 0 when a stop signal came, -1 on an error
-   (reported). */
+/* Flush standard output, since the pipe has nothing more for us, then sleep
+   until it has. Returns 1 when fd is readable, 0 when a stop signal came, -1
+   on an error (reported). */
 static int wait_for_input(struct subscriber *subscriber, int fd)
 {
-    int ready = input_ready(fd);
-    if (ready == 0 && out_flush(&subscriber->out) < 0) {
+    if (out_flush(&subscriber->out) < 0) {
         output_failed();
         return -1;
     }
-    if (ready == 0)
-        ready = wait_readable(fd);
+    int ready = wait_readable(fd);
     if (ready < 0)
         report("%s: %s", subscriber->path, strerror(errno));
     return ready;
 }
 
+/* The descriptor is non-blocking, and read() tells the three cases apart:
+   bytes; 0 when the pipe is empty and has no writer (end of file); EAGAIN
+   when it is empty but a writer is still connected. We sleep in pselect()
+   only after EAGAIN, or on a descriptor just opened, where a writer may not
+   have come yet (read() would say 0 there too, too early). While a backlog
+   is drained, read() keeps returning bytes and output is not flushed. */
 enum drain_result subscriber_drain(struct subscriber *subscriber, int fd)
 {
     static char chunk[READ_CHUNK];
     const struct frame_sink sink = {on_message, on_overlong, subscriber};
+    bool must_wait = true;
 
     for (;;) {
-        int ready = wait_for_input(subscriber, fd);
-        if (ready <= 0)
-            return ready == 0 || signals_stop_requested() ? DRAIN_SIGNAL : DRAIN_ERROR;
+        if (must_wait) {
+            int ready = wait_for_input(subscriber, fd);
+            if (ready <= 0)
+                return ready == 0 || signals_stop_requested() ? DRAIN_SIGNAL : DRAIN_ERROR;
+        }
 
         ssize_t got = read_retry(fd, chunk, sizeof chunk);
         if (got == 0)
             return DRAIN_EOF;
-        if (got < 0 && errno == EAGAIN)
-            continue; /* readable a moment ago, drained by another reader */
+        if (got < 0 && errno == EAGAIN) {
+            must_wait = true;
+            continue;
+        }
         if (got < 0) {
             if (signals_stop_requested())
                 return DRAIN_SIGNAL;
             report("%s: %s", subscriber->path, strerror(errno));
             return DRAIN_ERROR;
         }
+        must_wait = false;
         int stop = frame_decoder_feed(&subscriber->frames, chunk, (size_t)got, &sink);
         if (stop == STOP_EXIT)
             return DRAIN_EXIT;
