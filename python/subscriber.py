@@ -155,8 +155,9 @@ T = TypeVar("T")
 
 
 def _on_signal(signum: int, frame: object) -> None:
-    # Record the signal always, but raise only while we sleep in
-    # poll().  Neither of them has consumed anything when it is interrupted,
+    # Record the signal always, but raise only while we sleep in poll()
+    # (waiting for input, or for room on standard output).  poll() has
+    # consumed nothing when it is interrupted,
     # so no message that was read can be lost, and no output that was written
     # can be counted twice.  Anywhere else the main loop sees `pending` at its
     # next wait, which comes after at most one chunk of work.

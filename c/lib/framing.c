@@ -14,6 +14,11 @@ void frame_decoder_init(struct frame_decoder *decoder)
 
 size_t frame_decoder_line(const struct frame_decoder *decoder) { return decoder->line; }
 
+bool frame_decoder_mid_frame(const struct frame_decoder *decoder)
+{
+    return decoder->held > 0 || decoder->discarding;
+}
+
 /* One complete frame, its LF already removed. */
 static int deliver(struct frame_decoder *decoder, const char *frame, size_t len,
                    const struct frame_sink *sink)

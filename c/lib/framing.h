@@ -52,6 +52,9 @@ int frame_decoder_feed(struct frame_decoder *decoder, const char *data, size_t n
    start afresh. Returns what frame_decoder_feed() returns. */
 int frame_decoder_finish(struct frame_decoder *decoder, const struct frame_sink *sink);
 
+/* Does the decoder hold part of a frame whose LF has not come yet? */
+bool frame_decoder_mid_frame(const struct frame_decoder *decoder);
+
 /* Number of the line that is being or was just delivered: every frame
    counts, empty ones too. Publishers name it in their error messages. */
 size_t frame_decoder_line(const struct frame_decoder *decoder);

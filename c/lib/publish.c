@@ -97,9 +97,11 @@ static int on_long_line(void *context, size_t len)
     return 0;
 }
 
+/* Prompt before each line a person types; not in the middle of one (after
+   Ctrl-D on a half-typed line, say). */
 static int show_prompt(const struct publisher *publisher)
 {
-    if (!publisher->interactive)
+    if (!publisher->interactive || frame_decoder_mid_frame(&publisher->lines))
         return 0;
     if (write_all(publisher->prompt_fd, PROMPT, sizeof PROMPT - 1) < 0) {
         report("standard output: %s", strerror(errno));
