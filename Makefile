@@ -69,9 +69,10 @@ bin/python-subscriber: python/python-subscriber $(wildcard python/*.py)
 
 # The unit tests link the library with read() and write() wrapped, so that
 # the I/O loops can be fed EINTR, short writes and EPIPE on demand.
-build/c/tests/%: c/tests/%.c c/tests/vectors.c c/tests/vectors.h build/c/libpubsub.a build/c/flags
+TEST_SUPPORT := c/tests/vectors.c c/tests/mock_io.c c/tests/capture.c
+build/c/tests/%: c/tests/%.c $(TEST_SUPPORT) $(wildcard c/tests/*.h) build/c/libpubsub.a build/c/flags
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Ic $< c/tests/vectors.c build/c/libpubsub.a -lcmocka \
+	$(CC) $(ALL_CFLAGS) -Ic $< $(TEST_SUPPORT) build/c/libpubsub.a -lcmocka -pthread \
 	  -Wl,--wrap=read,--wrap=write -o $@
 
 demo: deps all

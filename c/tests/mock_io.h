@@ -1,0 +1,39 @@
+/* mock_io.h
+
+   The unit tests are linked with -Wl,--wrap=read,--wrap=write: every read()
+   and write() the library makes comes here first. By default a call goes
+   straight through to the real one; a test can make the next calls on one
+   descriptor fail with an errno (EINTR, EPIPE, ...), or cap how many bytes a
+   write() may take (a short write), and can see the sizes of the writes made.
+*/
+#ifndef FIFO_PUBSUB_TEST_MOCK_IO_H
+#define FIFO_PUBSUB_TEST_MOCK_IO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define MOCK_MAX_WRITES 4096
+
+/* Forget every injection and record. */
+void mock_io_reset(void);
+
+/* The next `times` write() calls on fd fail with errno = err. */
+void mock_write_fail(int fd, int err, int times);
+
+/* The next `times` read() calls on fd fail with errno = err. */
+void mock_read_fail(int fd, int err, int times);
+
+/* Every write() on fd takes at most max bytes (0: no cap). */
+void mock_write_cap(int fd, size_t max);
+
+/* Record the size of every successful write() on fd. */
+void mock_write_record(int fd);
+
+/* What was recorded: number of writes, and the size of the i-th. */
+size_t mock_write_count(void);
+size_t mock_write_size(size_t i);
+
+ssize_t __real_read(int fd, void *buffer, size_t size);
+ssize_t __real_write(int fd, const void *data, size_t size);
+
+#endif
