@@ -2,6 +2,7 @@
 #include "mock_io.h"
 
 #include <errno.h>
+#include <stdbool.h>
 
 static struct {
     int write_fd, write_errno, write_times;
@@ -73,7 +74,8 @@ ssize_t __wrap_write(int fd, const void *data, size_t size)
     if (fd == mock.cap_fd && mock.cap > 0 && size > mock.cap)
         size = mock.cap;
     ssize_t written = __real_write(fd, data, size);
-    if (fd == mock.record_fd && written > 0 && mock.count < MOCK_MAX_WRITES)
+    bool recorded = fd == mock.record_fd || (mock.record_fd == MOCK_ANY_FD && fd != 2);
+    if (recorded && written > 0 && mock.count < MOCK_MAX_WRITES)
         mock.sizes[mock.count++] = (size_t)written;
     return written;
 }

@@ -26,7 +26,9 @@ void mock_read_fail(int fd, int err, int times);
 /* Every write() on fd takes at most max bytes (0: no cap). */
 void mock_write_cap(int fd, size_t max);
 
-/* Record the size of every successful write() on fd. */
+/* Record the size of every successful write() on fd; with MOCK_ANY_FD, on
+   every descriptor but standard error. */
+#define MOCK_ANY_FD (-2)
 void mock_write_record(int fd);
 
 /* What was recorded: number of writes, and the size of the i-th. */
