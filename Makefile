@@ -90,7 +90,7 @@ test: deps
 	tools/summarize build/results; exit $$status
 
 test-c: $(C_TESTS)
-	@for t in $(C_TESTS); do tools/run-suite cmocka "c/$${t##*/}" $$t || exit 1; done
+	@status=0; for t in $(C_TESTS); do tools/run-suite cmocka "c/$${t##*/}" $$t || status=1; done; exit $$status
 
 test-go: bin/go-publisher
 	@tools/run-suite check "go/gofmt" bash -c 'out=$$(gofmt -l go); [ -z "$$out" ] || { echo "not gofmt-formatted: $$out"; exit 1; }'
