@@ -69,7 +69,7 @@ bin/python-subscriber: python/python-subscriber $(wildcard python/*.py)
 
 # The unit tests link the library with read() and write() wrapped, so that
 # the I/O loops can be fed EINTR, short writes and EPIPE on demand.
-TEST_SUPPORT := c/tests/vectors.c c/tests/mock_io.c c/tests/capture.c
+TEST_SUPPORT := c/tests/vectors.c c/tests/mock_io.c c/tests/capture.c c/tests/scratch.c
 build/c/tests/%: c/tests/%.c $(TEST_SUPPORT) $(wildcard c/tests/*.h) build/c/libpubsub.a build/c/flags
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Ic $< $(TEST_SUPPORT) build/c/libpubsub.a -lcmocka -pthread \

@@ -45,16 +45,9 @@ int main(int argc, char *argv[])
 
     const struct cli_spec spec = {usage, true};
     struct cli_options options;
-    switch (cli_parse(argc, argv, &spec, &options)) {
-    case CLI_RUN:
-        break;
-    case CLI_DONE:
-        return EXIT_OK;
-    case CLI_USAGE_ERROR:
-        return EXIT_USAGE;
-    case CLI_OUTPUT_ERROR:
-        return EXIT_RUNTIME;
-    }
+    enum cli_result parsed = cli_parse(argc, argv, &spec, &options);
+    if (parsed != CLI_RUN)
+        return cli_exit_status(parsed);
 
     /* SIGPIPE ignored: a closed standard output becomes an EPIPE error that
        we report. SIGINT and SIGTERM are recorded, so that messages already

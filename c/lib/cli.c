@@ -80,3 +80,17 @@ enum cli_result cli_parse(int argc, char *const argv[], const struct cli_spec *s
         options->pipe_path = DEFAULT_PIPE_PATH;
     return CLI_RUN;
 }
+
+int cli_exit_status(enum cli_result result)
+{
+    switch (result) {
+    case CLI_DONE:
+        return EXIT_OK;
+    case CLI_USAGE_ERROR:
+        return EXIT_USAGE;
+    case CLI_RUN:
+    case CLI_OUTPUT_ERROR:
+        break;
+    }
+    return EXIT_RUNTIME;
+}

@@ -32,4 +32,7 @@ enum cli_result {
 enum cli_result cli_parse(int argc, char *const argv[], const struct cli_spec *spec,
                           struct cli_options *options);
 
+/* The exit status for a result other than CLI_RUN: 0, 2 or 1. */
+int cli_exit_status(enum cli_result result);
+
 #endif

@@ -1,4 +1,4 @@
-/* capture.c: standard error capture and scratch directories (capture.h). */
+/* capture.c: standard error capture (see capture.h). */
 #include "capture.h"
 
 #include <stdio.h>
@@ -6,7 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mock_io.h"
 
 static int saved_stderr = -1;
 static FILE *captured;
@@ -32,20 +31,3 @@ const char *capture_end(void)
     return text;
 }
 
-static char scratch[64];
-
-const char *scratch_dir(void)
-{
-    strcpy(scratch, "/tmp/fifo-pubsub-test.XXXXXX");
-    if (mkdtemp(scratch) == NULL)
-        abort();
-    return scratch;
-}
-
-void scratch_remove(void)
-{
-    char command[128];
-    snprintf(command, sizeof command, "rm -rf '%s'", scratch);
-    if (system(command) != 0)
-        fprintf(stderr, "could not remove %s\n", scratch);
-}

@@ -10,9 +10,4 @@ void capture_begin(void);
    (NUL-terminated, valid until the next capture_begin()). */
 const char *capture_end(void);
 
-/* A fresh temporary directory for the test's files; removed by
-   scratch_remove(). Returns its path. */
-const char *scratch_dir(void);
-void scratch_remove(void);
-
 #endif

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "scratch.h"
 #include "lib/fifo.h"
 #include "lib/report.h"
 

@@ -19,29 +19,13 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "scratch.h"
 #include "lib/fifo.h"
 #include "lib/publish.h"
 #include "lib/report.h"
 #include "mock_io.h"
 #include "vectors.h"
 
-static char path[256];
-
-static int setup(void **state)
-{
-    (void)state;
-    mock_io_reset();
-    snprintf(path, sizeof path, "%s/pipe", scratch_dir());
-    return mkfifo(path, 0600);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    mock_io_reset();
-    scratch_remove();
-    return 0;
-}
 
 /* A subscriber stand-in: opens the FIFO (blocking) and reads it to EOF. */
 struct reader {
@@ -55,7 +39,7 @@ static void *read_to_eof(void *arg)
     struct reader *r = arg;
     struct timespec delay = {0, (long)r->delay_ms * 1000000L};
     nanosleep(&delay, NULL);
-    int fd = open(path, O_RDONLY);
+    int fd = open(scratch_fifo, O_RDONLY);
     size_t capacity = 1 << 16;
     r->got.data = malloc(capacity);
     r->got.len = 0;
@@ -96,7 +80,7 @@ static void every_stdin_vector_gives_its_pipe_bytes(void **state)
 {
     (void)state;
     struct vector *vectors;
-    size_t count = vectors_load("test", path, &vectors);
+    size_t count = vectors_load("test", scratch_fifo, &vectors);
     for (size_t i = 0; i < count; i++) {
         const struct vector *v = &vectors[i];
         if (!v->from_stdin)
@@ -107,7 +91,7 @@ static void every_stdin_vector_gives_its_pipe_bytes(void **state)
 
         static struct publisher publisher;
         struct reader reader;
-        publisher_init(&publisher, path, fileno(input), STDOUT_FILENO, false);
+        publisher_init(&publisher, scratch_fifo, fileno(input), STDOUT_FILENO, false);
         start_reader(&reader, 0);
         mock_write_record(MOCK_ANY_FD);
         capture_begin();
@@ -139,29 +123,44 @@ static void every_stdin_vector_gives_its_pipe_bytes(void **state)
     vectors_free(vectors, count);
 }
 
+/* A publisher whose FIFO is open, with a reader thread at the other end. */
+static void connect_publisher(struct publisher *publisher, struct reader *reader)
+{
+    publisher_init(publisher, scratch_fifo, STDIN_FILENO, STDOUT_FILENO, false);
+    start_reader(reader, 0);
+    capture_begin(); /* a waiting notice, if the reader is slow to come */
+    publisher->pipe_fd = fifo_open_writer(scratch_fifo);
+    capture_end();
+    assert_true(publisher->pipe_fd >= 0);
+}
+
+/* Send the batch with one write() failing with err; return what was
+   printed on standard error, and the result in *result. */
+static char *send_failing_once(struct publisher *publisher, int err, int *result)
+{
+    mock_write_fail(publisher->pipe_fd, err, 1);
+    capture_begin();
+    *result = publisher_send_batch(publisher);
+    return strdup(capture_end());
+}
+
 static void batch_is_resent_whole_after_epipe(void **state)
 {
     (void)state;
     static struct publisher publisher;
     struct reader reader;
-    publisher_init(&publisher, path, STDIN_FILENO, STDOUT_FILENO, false);
-    start_reader(&reader, 0);
-    capture_begin(); /* a waiting notice, if the reader is slow to come */
-    publisher.pipe_fd = fifo_open_writer(path);
-    capture_end();
-    assert_true(publisher.pipe_fd >= 0);
+    connect_publisher(&publisher, &reader);
     frame_batch_add(&publisher.batch, "one", 3);
     frame_batch_add(&publisher.batch, "two", 3);
-
-    mock_write_fail(publisher.pipe_fd, EPIPE, 1);
-    capture_begin();
-    assert_int_equal(publisher_send_batch(&publisher), 0);
-    char *err = strdup(capture_end());
+    int result;
+    char *err = send_failing_once(&publisher, EPIPE, &result);
     close(publisher.pipe_fd);
     join_reader(&reader);
 
     char expected[512];
-    snprintf(expected, sizeof expected, "test: %s: subscriber went away (broken pipe)\n", path);
+    snprintf(expected, sizeof expected, "test: %s: subscriber went away (broken pipe)\n",
+             scratch_fifo);
+    assert_int_equal(result, 0);
     assert_string_equal(err, expected);
     assert_int_equal(reader.got.len, 8); /* once, not twice */
     assert_memory_equal(reader.got.data, "one\ntwo\n", 8);
@@ -173,11 +172,11 @@ static void unread_frames_survive_a_change_of_subscriber(void **state)
 {
     (void)state;
     static struct publisher publisher;
-    publisher_init(&publisher, path, STDIN_FILENO, STDOUT_FILENO, false);
+    publisher_init(&publisher, scratch_fifo, STDIN_FILENO, STDOUT_FILENO, false);
 
     /* The first subscriber connects, reads nothing, and dies. */
-    int first = open(path, O_RDONLY | O_NONBLOCK);
-    publisher.pipe_fd = fifo_open_writer(path);
+    int first = open(scratch_fifo, O_RDONLY | O_NONBLOCK);
+    publisher.pipe_fd = fifo_open_writer(scratch_fifo);
     assert_int_equal(__real_write(publisher.pipe_fd, "unread\n", 7), 7);
     close(first);
 
@@ -204,21 +203,15 @@ static void other_write_errors_are_reported_not_retried(void **state)
     (void)state;
     static struct publisher publisher;
     struct reader reader;
-    publisher_init(&publisher, path, STDIN_FILENO, STDOUT_FILENO, false);
-    start_reader(&reader, 0);
-    capture_begin(); /* a waiting notice, if the reader is slow to come */
-    publisher.pipe_fd = fifo_open_writer(path);
-    capture_end();
+    connect_publisher(&publisher, &reader);
     frame_batch_add(&publisher.batch, "x", 1);
-    mock_write_fail(publisher.pipe_fd, EIO, 1);
-    capture_begin();
-    int result = publisher_send_batch(&publisher);
-    char *err = strdup(capture_end());
+    int result;
+    char *err = send_failing_once(&publisher, EIO, &result);
     close(publisher.pipe_fd);
     join_reader(&reader);
 
     char expected[512];
-    snprintf(expected, sizeof expected, "test: %s: Input/output error\n", path);
+    snprintf(expected, sizeof expected, "test: %s: Input/output error\n", scratch_fifo);
     assert_int_equal(result, -1);
     assert_string_equal(err, expected);
     free(err);
@@ -232,7 +225,7 @@ static void read_error_on_standard_input_is_reported(void **state)
     struct reader reader;
     int input[2];
     assert_int_equal(pipe(input), 0);
-    publisher_init(&publisher, path, input[0], STDOUT_FILENO, false);
+    publisher_init(&publisher, scratch_fifo, input[0], STDOUT_FILENO, false);
     start_reader(&reader, 0);
     mock_read_fail(input[0], EIO, 1);
     capture_begin();
@@ -249,7 +242,7 @@ static void read_error_on_standard_input_is_reported(void **state)
     free(reader.got.data);
 }
 
-#define PUBLISH_TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define PUBLISH_TEST(name) cmocka_unit_test_setup_teardown(name, scratch_fifo_setup, scratch_fifo_teardown)
 
 int main(void)
 {

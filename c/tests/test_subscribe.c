@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "scratch.h"
 #include "lib/fifo.h"
 #include "lib/report.h"
 #include "lib/signals.h"
@@ -26,23 +27,6 @@
 #include "mock_io.h"
 #include "vectors.h"
 
-static char path[256];
-
-static int setup(void **state)
-{
-    (void)state;
-    mock_io_reset();
-    snprintf(path, sizeof path, "%s/pipe", scratch_dir());
-    return mkfifo(path, 0600);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    mock_io_reset();
-    scratch_remove();
-    return 0;
-}
 
 /* A publisher stand-in: opens the FIFO for writing (blocking until the
    subscriber is there), writes the bytes, closes. */
@@ -54,7 +38,7 @@ struct writer {
 static void *write_and_close(void *arg)
 {
     struct writer *w = arg;
-    int fd = open(path, O_WRONLY);
+    int fd = open(scratch_fifo, O_WRONLY);
     for (size_t done = 0; done < w->bytes->len;) {
         ssize_t n = __real_write(fd, w->bytes->data + done, w->bytes->len - done);
         if (n <= 0)
@@ -89,13 +73,13 @@ static void every_vector_gives_its_output(void **state)
 {
     (void)state;
     struct vector *vectors;
-    size_t count = vectors_load("test", path, &vectors);
+    size_t count = vectors_load("test", scratch_fifo, &vectors);
     for (size_t i = 0; i < count; i++) {
         const struct vector *v = &vectors[i];
         FILE *output = tmpfile();
         static struct subscriber subscriber;
         struct writer writer;
-        subscriber_init(&subscriber, path, true, fileno(output));
+        subscriber_init(&subscriber, scratch_fifo, true, fileno(output));
         start_writer(&writer, &v->pipe);
         capture_begin();
         int status = subscriber_run(&subscriber);
@@ -129,7 +113,7 @@ static void a_backlog_is_printed_without_a_write_per_message(void **state)
 
     FILE *output = tmpfile();
     static struct subscriber subscriber;
-    subscriber_init(&subscriber, path, true, fileno(output));
+    subscriber_init(&subscriber, scratch_fifo, true, fileno(output));
     mock_write_record(fileno(output));
     mock_read_fail(ends[0], EINTR, 2); /* interrupted reads are retried */
     assert_int_equal(subscriber_drain(&subscriber, ends[0]), DRAIN_EOF);
@@ -163,13 +147,13 @@ static void sigterm_while_waiting_flushes_and_gives_143(void **state)
     signals_exit_at_once(false);
 
     /* A writer that sends one message and then stays connected, idle. */
-    int reader = fifo_open_reader(path);
-    int writer = open(path, O_WRONLY);
+    int reader = fifo_open_reader(scratch_fifo);
+    int writer = open(scratch_fifo, O_WRONLY);
     assert_int_equal(__real_write(writer, "before\n", 7), 7);
 
     FILE *output = tmpfile();
     static struct subscriber subscriber;
-    subscriber_init(&subscriber, path, false, fileno(output));
+    subscriber_init(&subscriber, scratch_fifo, false, fileno(output));
     pthread_t killer;
     sigset_t stop, old;
     sigemptyset(&stop);
@@ -191,7 +175,7 @@ static void sigterm_while_waiting_flushes_and_gives_143(void **state)
     close(reader);
 }
 
-#define SUBSCRIBE_TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define SUBSCRIBE_TEST(name) cmocka_unit_test_setup_teardown(name, scratch_fifo_setup, scratch_fifo_teardown)
 
 int main(void)
 {
