@@ -1,0 +1,191 @@
+#!/usr/bin/env bats
+# cli.bats: the command line of one program, PROG (PROTOCOL.md sections 1
+# and 5): --help and --version, usage errors (status 2, one exact stderr
+# line, nothing on stdout, no FIFO made), and which pipe path wins: --pipe
+# (the last one given), else PIPE_PATH when set and not empty, else
+# /tmp/mypipe.
+#
+# Where a program would wait, the test checks which FIFO it made and sleeps
+# in open() on, then stops it with SIGTERM.
+#
+# tests/run runs this file once per program in bin/; by hand:
+#   PROG=go-publisher bats tests/cli.bats
+
+load "${TESTS_DIR:-$BATS_TEST_DIRNAME}/lib/common"
+
+role() { prog_role "$PROG"; }
+
+# run_cli NAME ARGS...: run PROG with ARGS to its end, PIPE_PATH set to a path
+# in the test's directory (so that a mistake cannot reach /tmp/mypipe).
+run_cli() {
+  local name=$1
+  shift
+  run_fg "$name" - env PIPE_PATH="$PIPE" "$BIN_DIR/$PROG" "$@"
+}
+
+# usage_error ARGS... -- LINE: PROG ARGS exits 2 with exactly LINE on stderr,
+# nothing on stdout, and no FIFO made.
+usage_error() {
+  local args=()
+  while [[ $1 != -- ]]; do
+    args+=("$1")
+    shift
+  done
+  run_cli p "${args[@]}"
+  expect_status p 2
+  assert_err_lines p "$2"
+  assert_out_lines p
+  [[ ! -e $PIPE ]] || fail "$PROG ${args[*]} made $PIPE although its arguments were wrong"
+}
+
+# wait_on_pipe NAME PATH: NAME made the FIFO PATH and waits on it for its
+# other end.
+wait_on_pipe() {
+  wait_prog_waiting "$1" "$PROG" "$2"
+  [[ -p $2 ]] || fail "$(printf '%s waits but %s is not a FIFO:\n' "$PROG" "$2"; ls -la "$T")"
+}
+
+stop() {
+  signal_prog "$1" TERM
+  finish "$1"
+  expect_status "$1" 143
+}
+
+@test "--help prints the usage text of PROTOCOL.md section 1 and exits 0" {
+  protocol_usage "$(role)" "$PROG" >"$T/want"
+  [[ -s $T/want ]] || fail "no usage text for a $(role) found in $PROTOCOL"
+  run_cli p --help
+  expect_status p 0
+  assert_out p "$T/want"
+  assert_err_lines p
+}
+
+@test "-h prints the same usage text as --help" {
+  run_cli long --help
+  run_cli short -h
+  expect_status short 0
+  assert_same_bytes "-h output" "$T/long.out" "$T/short.out"
+  assert_err_lines short
+}
+
+@test "--help lists every option and the PIPE_PATH variable" {
+  run_cli p --help
+  expect_status p 0
+  local want=(-p --pipe -h --help --version PIPE_PATH)
+  [[ $(role) == subscriber ]] && want+=(--once)
+  for w in "${want[@]}"; do
+    grep -qE -- "(^|[ ,\[|])$w([] ,|=]|$)" "$T/p.out" ||
+      fail "$(printf '%s --help does not mention %s:\n' "$PROG" "$w"; cat "$T/p.out")"
+  done
+}
+
+@test "--version prints the name and version 1.0.0" {
+  run_cli p --version
+  expect_status p 0
+  assert_out_lines p "$PROG 1.0.0"
+  assert_err_lines p
+}
+
+@test "--help acts as soon as it is met: --help --bogus exits 0" {
+  run_cli p --help --bogus
+  expect_status p 0
+  protocol_usage "$(role)" "$PROG" >"$T/want"
+  assert_out p "$T/want"
+}
+
+@test "unknown option: status 2, one line on stderr, no FIFO made" {
+  usage_error --bogus -- "$PROG: unknown option '--bogus' (try --help)"
+}
+
+@test "options are read left to right: --bogus --help is a usage error" {
+  usage_error --bogus --help -- "$PROG: unknown option '--bogus' (try --help)"
+}
+
+@test "stray argument: status 2, one line on stderr" {
+  usage_error extra -- "$PROG: unexpected argument 'extra' (try --help)"
+}
+
+@test "--pipe without a value: status 2, one line on stderr" {
+  usage_error --pipe -- "$PROG: option '--pipe' needs a path (try --help)"
+}
+
+@test "-p without a value: status 2, one line on stderr" {
+  run_cli p -p
+  expect_status p 2
+  assert_out_lines p
+  [[ $(wc -l <"$T/p.err") == 1 && $(<"$T/p.err") == "$PROG: "*"needs a path (try --help)" ]] ||
+    fail "$(printf 'expected one line %s: ...needs a path (try --help); got:\n' "$PROG"; cat -A "$T/p.err")"
+}
+
+@test "--pipe with an empty value: status 2, one line on stderr" {
+  usage_error --pipe "" -- "$PROG: option '--pipe' needs a path (try --help)"
+}
+
+@test "--pipe= with an empty value: status 2, one line on stderr" {
+  usage_error --pipe= -- "$PROG: option '--pipe' needs a path (try --help)"
+}
+
+@test "--once is for subscribers only" {
+  if [[ $(role) == publisher ]]; then
+    usage_error --once -- "$PROG: unknown option '--once' (try --help)"
+  else
+    # A subscriber takes it: it waits on the pipe like without it.
+    spawn_prog p "$PROG" --once --pipe "$PIPE"
+    wait_on_pipe p "$PIPE"
+    stop p
+  fi
+}
+
+@test "PIPE_PATH names the pipe when --pipe is not given" {
+  open_feed in
+  spawn p "$T/in.feed" env PIPE_PATH="$T/from-env" "$BIN_DIR/$PROG"
+  wait_on_pipe p "$T/from-env"
+  stop p
+}
+
+@test "--pipe wins over PIPE_PATH" {
+  open_feed in
+  spawn p "$T/in.feed" env PIPE_PATH="$T/from-env" "$BIN_DIR/$PROG" --pipe "$T/from-flag"
+  wait_on_pipe p "$T/from-flag"
+  [[ ! -e $T/from-env ]] || fail "$PROG made \$PIPE_PATH ($T/from-env) although --pipe was given"
+  stop p
+}
+
+@test "the last of several --pipe, -p and --pipe= wins" {
+  open_feed in
+  spawn p "$T/in.feed" env PIPE_PATH="$T/from-env" "$BIN_DIR/$PROG" \
+    --pipe "$T/first" -p "$T/second" --pipe="$T/third"
+  wait_on_pipe p "$T/third"
+  local f
+  for f in from-env first second; do
+    [[ ! -e $T/$f ]] || fail "$PROG made $T/$f although a later --pipe was given"
+  done
+  stop p
+}
+
+# with_private_tmp NAME ENV...: run PROG (no --pipe) with ENV in a private
+# mount namespace where /tmp is $T/tmp, so /tmp/mypipe is $T/tmp/mypipe.
+with_private_tmp() {
+  local name=$1
+  shift
+  mkdir -p "$T/tmp"
+  [[ $(realpath "$BIN_DIR") != /tmp/* ]] ||
+    skip "bin/ is under /tmp, which this test hides to stand in for it"
+  unshare -m --propagation private mount --bind "$T/tmp" /tmp 2>/dev/null ||
+    skip "needs a private mount namespace (unshare -m, mount --bind) to stand in for /tmp"
+  open_feed in
+  spawn "$name" "$T/in.feed" unshare -m --propagation private \
+    bash -c 'mount --bind "$1" /tmp && cd / && shift && exec "$@"' bash "$T/tmp" env "$@" "$BIN_DIR/$PROG"
+}
+
+@test "PIPE_PATH unset: the pipe is /tmp/mypipe" {
+  with_private_tmp p -u PIPE_PATH
+  wait_on_pipe p "$T/tmp/mypipe"
+  stop p
+}
+
+@test "PIPE_PATH empty counts as unset: the pipe is /tmp/mypipe" {
+  with_private_tmp p PIPE_PATH=
+  wait_on_pipe p "$T/tmp/mypipe"
+  stop p
+}

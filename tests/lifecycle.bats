@@ -1,0 +1,260 @@
+#!/usr/bin/env bats
+# lifecycle.bats: how one publisher and one subscriber (PUB, SUB) meet, part
+# and stop (PROTOCOL.md sections 3 and 4): either may start first; publishers
+# come and go while a subscriber stays; a subscriber killed mid-stream is
+# replaced without losing a message; `exit`, --once and end of input stop
+# what they should; SIGINT and SIGTERM end a program while it reads, with
+# status 130 or 143, keeping what it had received.
+#
+# Publishers that must outlive a moment read a feed (a FIFO the test holds),
+# so lines can be sent after a subscriber died. Tests that need what the
+# printf publisher or cat cannot do are skipped with the reason.
+#
+# tests/run runs this file once per pair; by hand:
+#   PUB=go SUB=python bats tests/lifecycle.bats
+
+load "${TESTS_DIR:-$BATS_TEST_DIRNAME}/lib/common"
+
+@test "subscriber first: the publisher finds it waiting and sends at once" {
+  start_sub sub --once
+  wait_sub_ready sub
+  printf_lines "$T/input" "first message" "second message"
+  start_pub pub "$T/input"
+  finish pub
+  finish sub
+
+  expect_status pub 0
+  [[ $PUB == printf ]] || assert_err_lines pub # a reader was there: no notice
+  expect_status sub 0
+  assert_received sub "first message" "second message"
+  assert_err_lines sub
+}
+
+@test "publisher first: it says once that it waits, then sends when a subscriber comes" {
+  [[ $PUB == printf ]] && ensure_fifo
+  printf_lines "$T/input" "first message" "second message"
+  start_pub pub "$T/input"
+  wait_pub_waiting pub
+  if [[ $PUB != printf ]]; then
+    [[ -p $PIPE ]] || fail "$(pub_prog) is waiting but did not create the FIFO $PIPE"
+    assert_err_lines pub "$(waiting_notice "$(pub_prog)")"
+  fi
+  start_sub sub --once
+  finish pub
+  finish sub
+
+  expect_status pub 0
+  [[ $PUB == printf ]] || assert_err_lines pub "$(waiting_notice "$(pub_prog)")"
+  expect_status sub 0
+  assert_received sub "first message" "second message"
+  assert_err_lines sub
+}
+
+# feed_publisher NAME LINE...: a publisher NAME that sends LINEs and stays
+# connected until SUB printed the last one, then meets end of input. For
+# printf, which writes and exits at once, the test holds a write end of the
+# FIFO meanwhile.
+feed_publisher() {
+  local name=$1 w
+  shift
+  if [[ $PUB == printf ]]; then
+    exec {w}<>"$PIPE"
+    HELD+=("$w")
+    printf_lines "$T/$name.input" "$@"
+    start_pub "$name" "$T/$name.input"
+  else
+    open_feed "$name"
+    spawn "$name" "$T/$name.feed" "$BIN_DIR/$(pub_prog)" --pipe "$PIPE"
+    feed "$name" "$@"
+  fi
+  [[ ${!#} == exit ]] || wait_received sub "${!#}"
+  if [[ $PUB == printf ]]; then
+    exec {w}>&-
+    drop_held "$w"
+  else
+    close_feed "$name"
+  fi
+  finish "$name"
+  expect_status "$name" 0
+  [[ $PUB == printf ]] || assert_err_lines "$name"
+}
+
+@test "publishers one after another into one subscriber, which reopens at end of file" {
+  [[ $SUB == cat ]] && skip "cat stops at the first end of file; reopening for the next publisher is a subscriber's job"
+  start_sub sub
+  wait_sub_ready sub
+  # The test holds the read end too, so a publisher may come while the
+  # subscriber is between end of file and its next open() without losing
+  # anything or waiting.
+  hold_read_end
+  feed_publisher pub1 "from publisher 1, first" "from publisher 1, second"
+  feed_publisher pub2 "from publisher 2, first" "from publisher 2, second"
+  feed_publisher pub3 "from publisher 3" exit
+  finish sub
+
+  expect_status sub 0
+  assert_received sub "from publisher 1, first" "from publisher 1, second" \
+    "from publisher 2, first" "from publisher 2, second" "from publisher 3" EXIT
+  assert_err_lines sub
+}
+
+@test "subscriber killed with SIGKILL: the publisher survives and the next subscriber gets the rest" {
+  [[ $PUB == printf ]] && skip "printf writes and exits: there is no long-running publisher to survive"
+  local pub
+  pub=$(pub_prog)
+  start_sub sub1
+  wait_sub_ready sub1
+  open_feed in
+  spawn pub "$T/in.feed" "$BIN_DIR/$pub" --pipe "$PIPE"
+  feed in "before the kill"
+  wait_received sub1 "before the kill"
+
+  signal_prog sub1 KILL
+  finish sub1
+  # Nobody reads now: the next write breaks the pipe, and the publisher says
+  # so and waits in open() for a new subscriber.
+  feed in "after the kill, 1"
+  wait_err pub "$(broken_notice "$pub")"
+  wait_pub_waiting pub
+  start_sub sub2 --once
+  feed in "after the kill, 2"
+  close_feed in
+  finish pub
+  finish sub2
+
+  expect_status sub1 137
+  assert_received sub1 "before the kill"
+  expect_status pub 0
+  assert_err_lines pub "$(broken_notice "$pub")" "$(waiting_notice "$pub")"
+  expect_status sub2 0
+  assert_received sub2 "after the kill, 1" "after the kill, 2"
+  assert_err_lines sub2
+}
+
+@test "exit stops the subscriber and the publisher while input is still open" {
+  [[ $PUB == printf && $SUB == cat ]] && skip "neither printf nor cat acts on exit"
+  start_sub sub
+  wait_sub_ready sub
+  if [[ $PUB == printf ]]; then
+    # The test holds the pipe open: the subscriber must stop on exit, as it
+    # never meets end of file.
+    hold_pipe
+    printf_lines "$T/input" "hello" "exit"
+    start_pub pub "$T/input"
+  else
+    open_feed in
+    spawn pub "$T/in.feed" "$BIN_DIR/$(pub_prog)" --pipe "$PIPE"
+    feed in "hello" "exit"
+  fi
+  finish pub # the feed stays open: the publisher must stop on exit
+  finish sub
+
+  expect_status pub 0
+  [[ $PUB == printf ]] || assert_err_lines pub
+  expect_status sub 0
+  assert_received sub "hello" EXIT
+  assert_err_lines sub
+}
+
+@test "--once: the subscriber exits 0 at the first end of file" {
+  [[ $SUB == cat ]] && skip "cat has no --once: it always stops at the first end of file"
+  start_sub sub --once
+  wait_sub_ready sub
+  printf_lines "$T/input" "only message"
+  start_pub pub "$T/input"
+  finish pub
+  finish sub
+
+  expect_status pub 0
+  expect_status sub 0
+  assert_received sub "only message"
+  assert_err_lines sub
+}
+
+@test "end of input: the publisher exits 0, the subscriber flushes and waits for the next" {
+  [[ $SUB == cat ]] && skip "cat stops at end of file; waiting for the next publisher is a subscriber's job"
+  start_sub sub
+  wait_sub_ready sub
+  hold_read_end
+  printf_lines "$T/input1" "one"
+  start_pub pub1 "$T/input1"
+  finish pub1
+  expect_status pub1 0
+  wait_received sub "one"
+
+  feed_publisher pub2 "two"
+  assert_alive sub "after the second publisher left, instead of waiting for the next"
+  signal_prog sub TERM
+  finish sub
+  expect_status sub 143
+  assert_received sub "one" "two"
+  assert_err_lines sub
+}
+
+# signal_subscriber_while_reading SIG STATUS
+signal_subscriber_while_reading() {
+  start_sub sub
+  wait_sub_ready sub
+  if [[ $PUB == printf ]]; then
+    hold_pipe # keeps the subscriber reading after printf is gone
+    printf_lines "$T/input" "one" "two"
+    start_pub pub "$T/input"
+    finish pub
+    expect_status pub 0
+  else
+    open_feed in
+    spawn pub "$T/in.feed" "$BIN_DIR/$(pub_prog)" --pipe "$PIPE"
+    feed in "one" "two"
+  fi
+  wait_received sub "two"
+
+  signal_prog sub "$1"
+  finish sub
+  expect_status sub "$2"
+  assert_received sub "one" "two"
+  assert_err_lines sub
+
+  if [[ $PUB != printf ]]; then
+    close_feed in # nothing left to send: no write, no broken pipe
+    finish pub
+    expect_status pub 0
+    assert_err_lines pub
+  fi
+}
+
+@test "SIGINT stops the subscriber while it reads: status 130, messages kept" {
+  signal_subscriber_while_reading INT 130
+}
+
+@test "SIGTERM stops the subscriber while it reads: status 143, messages kept" {
+  signal_subscriber_while_reading TERM 143
+}
+
+# signal_publisher_while_reading SIG STATUS
+signal_publisher_while_reading() {
+  [[ $PUB == printf ]] && skip "printf reads no input: there is nothing to interrupt"
+  start_sub sub --once
+  wait_sub_ready sub
+  open_feed in
+  spawn pub "$T/in.feed" "$BIN_DIR/$(pub_prog)" --pipe "$PIPE"
+  feed in "one" "two"
+  wait_received sub "two"
+
+  signal_prog pub "$1"
+  finish pub
+  finish sub # the publisher's end closed the pipe: end of file
+  expect_status pub "$2"
+  assert_out_lines pub
+  assert_err_lines pub
+  expect_status sub 0
+  assert_received sub "one" "two"
+  assert_err_lines sub
+}
+
+@test "SIGINT stops the publisher while it reads its input: status 130" {
+  signal_publisher_while_reading INT 130
+}
+
+@test "SIGTERM stops the publisher while it reads its input: status 143" {
+  signal_publisher_while_reading TERM 143
+}
