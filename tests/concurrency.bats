@@ -52,12 +52,12 @@ stall_reader() {
     running=0
     for k in "${!pubs[@]}"; do alive "pub$k" && running=1; done
     ((running)) || break
-    kill -STOP "$sub"
+    kill -STOP "$sub" 2>/dev/null || break # the checks below tell why
     sleep 0.03
-    kill -CONT "$sub"
+    kill -CONT "$sub" 2>/dev/null || break
     sleep 0.005
   done
-  kill -CONT "$sub"
+  kill -CONT "$sub" 2>/dev/null || true
 }
 
 @test "publishers at once, thousands of messages up to 4095 bytes: each arrives once, whole, in order" {

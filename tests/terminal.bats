@@ -39,7 +39,7 @@ teardown() {
 }
 
 # tmx ARGS...: tmux on this test's own server, never the user's.
-tmx() { timeout 10 tmux -L "$SOCK" -f /dev/null "$@" 3>&-; }
+tmx() { timeout 10 env -u TMUX tmux -L "$SOCK" -f /dev/null "$@" 3>&-; }
 
 # in_terminal [STDIN]: run PUB in a new terminal (a tmux pane) with its
 # stderr to $T/pub.err, reading STDIN if given, else the terminal; after it,
@@ -53,9 +53,9 @@ $(printf '%q' "$BIN_DIR/$PUB-publisher") --pipe $(printf '%q' "$PIPE") 2>$(print
 status=\$?
 echo \$status >$(printf '%q' "$T/pub.status")
 echo "publisher exited with status \$status"
-exec sleep $HANG # keeps the pane for capture-pane
+exec sleep $((2 * HANG)) # keeps the pane for capture-pane
 EOF
-  tmx new-session -d -s t -x 150 -y 40 "timeout --foreground $HANG bash $(printf '%q' "$T/term.sh")"
+  tmx new-session -d -s t -x 150 -y 40 "timeout --foreground $((2 * HANG)) bash $(printf '%q' "$T/term.sh")"
 }
 
 # pane: the terminal's text, trailing blank lines left out.
