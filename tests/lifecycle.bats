@@ -2,9 +2,10 @@
 # lifecycle.bats: how one publisher and one subscriber (PUB, SUB) meet, part
 # and stop (PROTOCOL.md sections 3 and 4): either may start first; publishers
 # come and go while a subscriber stays; a subscriber killed mid-stream is
-# replaced without losing a message; `exit`, --once and end of input stop
-# what they should; SIGINT and SIGTERM end a program while it reads, with
-# status 130 or 143, keeping what it had received.
+# replaced without losing a message, even one it left unread in the pipe;
+# `exit`, --once and end of input stop what they should; SIGINT and SIGTERM
+# end a program while it reads, with status 130 or 143, keeping what it had
+# received.
 #
 # Publishers that must outlive a moment read a feed (a FIFO the test holds),
 # so lines can be sent after a subscriber died. Tests that need what the
@@ -128,6 +129,43 @@ feed_publisher() {
   assert_err_lines pub "$(broken_notice "$pub")" "$(waiting_notice "$pub")"
   expect_status sub2 0
   assert_received sub2 "after the kill, 1" "after the kill, 2"
+  assert_err_lines sub2
+}
+
+@test "frames left unread by a killed subscriber reach the next one" {
+  [[ $PUB == printf ]] && skip "printf writes and exits: there is no long-running publisher to survive"
+  command -v perl >/dev/null || skip "perl is needed to ask the pipe how much it holds"
+  local pub
+  pub=$(pub_prog)
+  start_sub sub1
+  wait_sub_ready sub1
+  open_feed in
+  spawn pub "$T/in.feed" "$BIN_DIR/$pub" --pipe "$PIPE"
+  feed in "read by the first"
+  wait_received sub1 "read by the first"
+
+  # Stop the subscriber, let the publisher put two frames in the pipe, and
+  # kill the subscriber before it read them. The publisher keeps its end
+  # open while it waits for the next subscriber, so the pipe keeps them.
+  signal_prog sub1 STOP
+  wait_until sub1 "stopped" stopped sub1
+  feed in "unread 1" "unread 2"
+  wait_until pub "done writing 18 bytes that stay unread" eval '[[ $(pipe_unread) == 18 ]]'
+  signal_prog sub1 KILL
+  finish sub1
+  feed in "after the kill"
+  wait_err pub "$(broken_notice "$pub")"
+  wait_pub_waiting pub
+  start_sub sub2 --once
+  close_feed in
+  finish pub
+  finish sub2
+
+  expect_status sub1 137
+  expect_status pub 0
+  assert_err_lines pub "$(broken_notice "$pub")" "$(waiting_notice "$pub")"
+  expect_status sub2 0
+  assert_received sub2 "unread 1" "unread 2" "after the kill"
   assert_err_lines sub2
 }
 

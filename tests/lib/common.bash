@@ -122,7 +122,7 @@ spawn() {
 finish() {
   local st=0
   [[ -n ${PID[$1]:-} ]] || { fail "finish $1: no such process was started"; return 1; }
-  wait "${PID[$1]}" || st=$?
+  wait "${PID[$1]}" 2>/dev/null || st=$? # no "Killed" job notice
   unset "PID[$1]"
   STATUS[$1]=$st
 }
@@ -542,4 +542,19 @@ protocol_usage() {
     inside && first && !/^Usage: PROG / { inside = 0 }
     inside { text = text $0 "\n"; first = 0 }
   ' "$PROTOCOL" | sed "s/PROG/$2/g"
+}
+
+# pipe_unread: how many bytes wait unread in $PIPE (FIONREAD), asked through
+# a non-blocking read-only descriptor that reads nothing.
+pipe_unread() {
+  perl -MFcntl -e 'sysopen(my $f, $ARGV[0], O_RDONLY | O_NONBLOCK) or die "$ARGV[0]: $!\n";
+    my $n = pack("i", 0); ioctl($f, 0x541B, $n) or die "FIONREAD: $!\n"; print unpack("i", $n), "\n"' "$PIPE"
+}
+
+# stopped NAME: is the program NAME stopped (SIGSTOP)?
+stopped() {
+  local stat
+  read -r stat 2>/dev/null <"/proc/$(main_pid "$1")/stat" || return 1
+  stat=${stat##*) }
+  [[ ${stat:0:1} == T ]]
 }
