@@ -165,17 +165,26 @@ stop() {
 
 # with_private_tmp NAME ENV...: run PROG (no --pipe) with ENV in a private
 # mount namespace where /tmp is $T/tmp, so /tmp/mypipe is $T/tmp/mypipe.
+# When the repository itself lives under /tmp (a CI clone, say), it is
+# carried into the stand-in /tmp at the same path, so bin/ stays reachable.
 with_private_tmp() {
   local name=$1
   shift
   mkdir -p "$T/tmp"
-  [[ $(realpath "$BIN_DIR") != /tmp/* ]] ||
-    skip "bin/ is under /tmp, which this test hides to stand in for it"
   unshare -m --propagation private mount --bind "$T/tmp" /tmp 2>/dev/null ||
     skip "needs a private mount namespace (unshare -m, mount --bind) to stand in for /tmp"
+  local repo
+  repo=$(dirname "$(realpath "$BIN_DIR")")
   open_feed in
   spawn "$name" "$T/in.feed" unshare -m --propagation private \
-    bash -c 'mount --bind "$1" /tmp && cd / && shift && exec "$@"' bash "$T/tmp" env "$@" "$BIN_DIR/$PROG"
+    bash -c '
+      tmp=$1 repo=$2
+      shift 2
+      if [[ $repo == /tmp/* ]]; then
+        mkdir -p "$tmp/${repo#/tmp/}" && mount --bind "$repo" "$tmp/${repo#/tmp/}" || exit 99
+      fi
+      mount --rbind "$tmp" /tmp && cd / && exec "$@"' \
+    bash "$T/tmp" "$repo" env "$@" "$BIN_DIR/$PROG"
 }
 
 @test "PIPE_PATH unset: the pipe is /tmp/mypipe" {
