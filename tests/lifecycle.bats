@@ -3,7 +3,9 @@
 # and stop (PROTOCOL.md sections 3 and 4): either may start first; publishers
 # come and go while a subscriber stays; a subscriber killed mid-stream is
 # replaced without losing a message, even one it left unread in the pipe;
-# `exit`, --once and end of input stop what they should; SIGINT and SIGTERM
+# a subscriber checks the path again at each end of file (a removed FIFO is
+# made again, a file in its place refused); `exit` (even after a rejected
+# line), --once and end of input stop what they should; SIGINT and SIGTERM
 # end a program while it reads, with status 130 or 143, keeping what it had
 # received.
 #
@@ -51,16 +53,17 @@ load "${TESTS_DIR:-$BATS_TEST_DIRNAME}/lib/common"
   assert_err_lines sub
 }
 
-# feed_publisher NAME LINE...: a publisher NAME that sends LINEs and stays
-# connected until SUB printed the last one, then meets end of input. For
-# printf, which writes and exits at once, the test holds a write end of the
-# FIFO meanwhile.
-feed_publisher() {
+# connect_publisher NAME LINE...: a publisher NAME that sends LINEs and stays
+# connected (reading a feed) until disconnect_publisher NAME; the lines are
+# printed by SUB when it returns. For printf, which writes and exits at
+# once, the test holds a write end of the FIFO in its place meanwhile.
+connect_publisher() {
   local name=$1 w
   shift
   if [[ $PUB == printf ]]; then
     exec {w}<>"$PIPE"
     HELD+=("$w")
+    WRITE_END[$name]=$w
     printf_lines "$T/$name.input" "$@"
     start_pub "$name" "$T/$name.input"
   else
@@ -69,6 +72,11 @@ feed_publisher() {
     feed "$name" "$@"
   fi
   [[ ${!#} == exit ]] || wait_received sub "${!#}"
+}
+
+# disconnect_publisher NAME: end of input for NAME; it exits 0, silently.
+disconnect_publisher() {
+  local name=$1 w=${WRITE_END[$1]:-}
   if [[ $PUB == printf ]]; then
     exec {w}>&-
     drop_held "$w"
@@ -78,6 +86,17 @@ feed_publisher() {
   finish "$name"
   expect_status "$name" 0
   [[ $PUB == printf ]] || assert_err_lines "$name"
+}
+
+# feed_publisher NAME LINE...: connect, then disconnect.
+feed_publisher() {
+  connect_publisher "$@"
+  disconnect_publisher "$1"
+}
+
+setup() {
+  common_setup
+  declare -gA WRITE_END=()
 }
 
 @test "publishers one after another into one subscriber, which reopens at end of file" {
@@ -97,6 +116,61 @@ feed_publisher() {
   assert_received sub "from publisher 1, first" "from publisher 1, second" \
     "from publisher 2, first" "from publisher 2, second" "from publisher 3" EXIT
   assert_err_lines sub
+}
+
+@test "the FIFO removed while a publisher sends: the subscriber makes it again at end of file" {
+  [[ $SUB == cat ]] && skip "cat opens the FIFO once; checking it again at each open is a subscriber's job"
+  start_sub sub
+  wait_sub_ready sub
+  connect_publisher pub1 "before the removal"
+  rm "$PIPE"
+  disconnect_publisher pub1
+  # End of file: the subscriber checks the path again, makes a new FIFO and
+  # waits on it.
+  wait_sub_ready sub
+  [[ -p $PIPE ]] || fail "the subscriber waits, but $PIPE is no FIFO"
+  [[ $(stat -c %a "$PIPE") == 600 ]] || fail "the new $PIPE has mode $(stat -c %a "$PIPE"), not 600"
+  feed_publisher pub2 "after the removal"
+  signal_prog sub TERM
+  finish sub
+  expect_status sub 143
+  assert_received sub "before the removal" "after the removal"
+  assert_err_lines sub
+}
+
+@test "a regular file put in the FIFO's place: the subscriber refuses it at end of file" {
+  [[ $SUB == cat ]] && skip "cat opens the FIFO once; checking it again at each open is a subscriber's job"
+  start_sub sub
+  wait_sub_ready sub
+  connect_publisher pub1 "before the swap"
+  rm "$PIPE"
+  printf 'precious data\n' >"$PIPE"
+  disconnect_publisher pub1
+  finish sub
+  expect_status sub 1
+  assert_received sub "before the swap"
+  assert_err_lines sub "$(sub_prog): $PIPE: exists and is not a named pipe"
+  [[ $(cat "$PIPE") == "precious data" ]] || fail "the subscriber changed the file put in place of $PIPE"
+}
+
+@test "exit after a rejected line: the publisher stops there, with status 1" {
+  [[ $PUB == printf ]] && skip "printf rejects nothing: it writes what it is given"
+  start_sub sub --once
+  wait_sub_ready sub
+  {
+    echo "first"
+    head -c 4096 /dev/zero | tr '\0' 'x'
+    printf '\nexit\nnever sent\n'
+  } >"$T/input"
+  start_pub pub "$T/input"
+  finish pub
+  finish sub
+
+  expect_status pub 1
+  assert_err_lines_but_waiting pub "$(pub_prog)" \
+    "$(pub_prog): line 2: message of 4096 bytes is over the 4095-byte limit; not sent"
+  expect_status sub 0
+  assert_received sub "first" EXIT
 }
 
 @test "subscriber killed with SIGKILL: the publisher survives and the next subscriber gets the rest" {

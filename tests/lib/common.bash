@@ -59,8 +59,6 @@ real_programs() {
   return 0
 }
 
-is_honorary() { [[ $1 == printf || $1 == cat ]]; }
-
 # The program names the contract's messages use: go-publisher, c-subscriber.
 pub_prog() { echo "$PUB-publisher"; }
 sub_prog() { echo "$SUB-subscriber"; }
@@ -100,9 +98,9 @@ close_held() {
 
 # spawn NAME STDIN CMD...: start CMD in the background under the hang guard,
 # stdin from the file STDIN (- for /dev/null) or a feed, stdout and stderr to
-# $T/NAME.out and $T/NAME.err. STDIN is opened here, before the child
-# starts: a feed has its writer in this shell, so the open cannot block, and
-# cannot race with the feed being closed.
+# $T/NAME.out and $T/NAME.err (stdout to $SPAWN_STDOUT if set). STDIN is
+# opened here, before the child starts: a feed has its writer in this shell,
+# so the open cannot block, and cannot race with the feed being closed.
 spawn() {
   local name=$1 in=$2 infd
   shift 2
@@ -110,7 +108,7 @@ spawn() {
   exec {infd}<"$in"
   (
     close_held
-    exec timeout -k 5 "$((2 * HANG))" "$@" <&"$infd" {infd}<&- >"$T/$name.out" 2>"$T/$name.err" 3>&-
+    exec timeout -k 5 "$((2 * HANG))" "$@" <&"$infd" {infd}<&- >"${SPAWN_STDOUT:-$T/$name.out}" 2>"$T/$name.err" 3>&-
   ) &
   PID[$name]=$!
   CMD[$name]="$*"
