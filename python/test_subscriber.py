@@ -366,21 +366,15 @@ class EndToEnd(unittest.TestCase):
         self.assertEqual((proc.returncode, out, err),
                          (0, b"Received: via env\n", b""))
 
-    def test_sigterm_while_waiting_in_open(self) -> None:
-        sub = self.start()
-        sub.wait_ready()
-        time.sleep(0.2)
-        sub.proc.send_signal(signal.SIGTERM)
-        status, out, err = sub.finish()
-        self.assertEqual((status, out, err), (143, b"", b""))
-
-    def test_sigint_while_waiting_in_open(self) -> None:
-        sub = self.start()
-        sub.wait_ready()
-        time.sleep(0.2)
-        sub.proc.send_signal(signal.SIGINT)
-        status, out, err = sub.finish()
-        self.assertEqual((status, out, err), (130, b"", b""))
+    def test_signals_while_waiting_for_a_publisher(self) -> None:
+        for signum, expected in ((signal.SIGINT, 130), (signal.SIGTERM, 143)):
+            with self.subTest(signal=signum):
+                sub = self.start()
+                sub.wait_ready()
+                time.sleep(0.2)
+                sub.proc.send_signal(signum)
+                status, out, err = sub.finish()
+                self.assertEqual((status, out, err), (expected, b"", b""))
 
     def test_signals_while_reading(self) -> None:
         for signum, expected in ((signal.SIGINT, 130), (signal.SIGTERM, 143)):
