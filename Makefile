@@ -30,8 +30,9 @@ endif
 C_LIB_SRC := $(wildcard c/lib/*.c)
 C_LIB_OBJ := $(patsubst c/%.c,build/c/%.o,$(C_LIB_SRC))
 C_TESTS := $(patsubst c/tests/%.c,build/c/tests/%,$(wildcard c/tests/test_*.c))
-GO_SRC := $(wildcard go/*.go) go/go.mod
-PROGRAMS := bin/c-publisher bin/c-subscriber bin/go-publisher bin/python-subscriber
+GO_SRC := $(shell find go -name '*.go') go/go.mod
+PROGRAMS := bin/c-publisher bin/c-subscriber bin/go-publisher bin/go-subscriber \
+            bin/python-publisher bin/python-subscriber
 
 .PHONY: all deps demo test test-c test-go test-python test-matrix bench clean
 
@@ -58,13 +59,15 @@ bin/c-%: build/c/%.o build/c/libpubsub.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@
 
-bin/go-publisher: $(GO_SRC)
+# Each Go program is a main package of its own: go run ./cmd/publisher.
+bin/go-%: $(GO_SRC)
 	@mkdir -p $(@D)
-	cd go && go build -o ../bin/go-publisher .
+	cd go && go build -o ../bin/go-$* ./cmd/$*
 
-bin/python-subscriber: python/python-subscriber $(wildcard python/*.py)
+# The Python programs run from python/; bin/ holds their small launchers.
+bin/python-%: python/python-% $(wildcard python/*.py)
 	@mkdir -p $(@D)
-	cp python/python-subscriber $@
+	cp python/python-$* $@
 	chmod +x $@
 
 # The unit tests link the library with read() and write() wrapped, so that
@@ -92,12 +95,12 @@ test: deps
 test-c: $(C_TESTS)
 	@status=0; for t in $(C_TESTS); do tools/run-suite cmocka "c/$${t##*/}" $$t || status=1; done; exit $$status
 
-test-go: bin/go-publisher
+test-go: bin/go-publisher bin/go-subscriber
 	@tools/run-suite check "go/gofmt" bash -c 'out=$$(gofmt -l go); [ -z "$$out" ] || { echo "not gofmt-formatted: $$out"; exit 1; }'
 	@tools/run-suite check "go/vet" bash -c 'cd go && go vet ./...'
 	@tools/run-suite gotest "go/test" bash -c 'cd go && go test -v -count=1 ./...'
 
-test-python: bin/python-subscriber
+test-python: bin/python-publisher bin/python-subscriber
 	@tools/run-suite unittest "python/unittest" bash -c 'cd python && python3 -m unittest -v'
 
 PUB ?=
