@@ -1,12 +1,6 @@
 # fifo-pubsub: publish/subscribe between languages over a named pipe.
-#
-#   make          build every implementation into bin/
-#   make demo     Go publisher -> FIFO -> Python subscriber, and the other pairs
-#   make test     every test suite: C (cmocka), Go, Python, the bats interop matrix
-#   make test-matrix PUB=go SUB=python   one publisher/subscriber pair
-#   make bench    throughput and memory of every pair
-#   make deps     install missing toolchains (apt-get), or say what to install
-#   make clean    remove bin/ and build/
+# `make help` lists the targets; each has a `## ` line below, which is what
+# it prints.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
@@ -34,12 +28,24 @@ GO_SRC := $(shell find go -name '*.go') go/go.mod
 PROGRAMS := bin/c-publisher bin/c-subscriber bin/go-publisher bin/go-subscriber \
             bin/python-publisher bin/python-subscriber
 
-.PHONY: all deps demo test test-c test-go test-python test-matrix bench clean
+.PHONY: all help deps deps-run demo test test-c test-go test-python test-matrix bench clean
 
+## all: build every program into bin/ (what `make` alone does)
 all: $(PROGRAMS)
 
+## help: list the targets
+help:
+	@echo "Targets (settings such as PUB=go SUB=python go after the target):"
+	@awk '/^## [a-z-]+: / { name = $$2; sub(/:$$/, "", name); text = $$0; \
+	  sub(/^## [a-z-]+: /, "", text); printf "  make %-12s %s\n", name, text }' $(MAKEFILE_LIST)
+
+## deps: install what building, running and testing need (apt-get), or say what
 deps:
-	@tools/deps
+	@tools/deps test
+
+## deps-run: install only what building and running need (make demo uses it)
+deps-run:
+	@tools/deps run
 
 # Rebuild the C objects when the flags change (make vs make test).
 build/c/flags: FORCE
@@ -78,11 +84,13 @@ build/c/tests/%: c/tests/%.c $(TEST_SUPPORT) $(wildcard c/tests/*.h) build/c/lib
 	$(CC) $(ALL_CFLAGS) -Ic $< $(TEST_SUPPORT) build/c/libpubsub.a -lcmocka -pthread \
 	  -Wl,--wrap=read,--wrap=write -o $@
 
-demo: deps all
+## demo: the tutorial's two panes in tmux (PUB=go SUB=python); scripted without a terminal
+demo: deps-run all
 	@tools/demo
 
 # Every suite runs even when an earlier one fails; tools/run-suite records
 # each one's counts and the last line is the total.
+## test: every test: C (cmocka), Go, Python, the interop matrix; ends "N passed, N failed, N skipped"
 test: deps
 	@rm -rf build/results && mkdir -p build
 	@$(MAKE) --no-print-directory all WERROR=-Werror
@@ -92,25 +100,31 @@ test: deps
 	done; \
 	tools/summarize build/results; exit $$status
 
+## test-c: the C unit tests (cmocka)
 test-c: $(C_TESTS)
 	@status=0; for t in $(C_TESTS); do tools/run-suite cmocka "c/$${t##*/}" $$t || status=1; done; exit $$status
 
+## test-go: gofmt, go vet and go test
 test-go: bin/go-publisher bin/go-subscriber
 	@tools/run-suite check "go/gofmt" bash -c 'out=$$(gofmt -l go); [ -z "$$out" ] || { echo "not gofmt-formatted: $$out"; exit 1; }'
 	@tools/run-suite check "go/vet" bash -c 'cd go && go vet ./...'
 	@tools/run-suite gotest "go/test" bash -c 'cd go && go test -v -count=1 ./...'
 
+## test-python: the Python unit tests (unittest)
 test-python: bin/python-publisher bin/python-subscriber
 	@tools/run-suite unittest "python/unittest" bash -c 'cd python && python3 -m unittest -v'
 
 PUB ?=
 SUB ?=
+## test-matrix: the interop matrix, or one pair of it: make test-matrix PUB=go SUB=python
 test-matrix: all
 	@tools/run-suite bats "tests/matrix" tests/run $(PUB) $(SUB)
 
+## bench: throughput, latency and memory of every pair
 bench: deps all
 	@tools/bench
 
+## clean: remove bin/ and build/
 clean:
 	rm -rf bin build
 .SECONDARY:
