@@ -34,17 +34,11 @@ pipe_drain() {
     }' "$PIPE" >"$1"
 }
 
-# closing FDS CMD...: run CMD with the descriptors FDS (such as "1 2") closed,
-# as `CMD >&- 2>&-` would start it. bash execs CMD, so it keeps the process
-# id spawn recorded, and signals reach the program itself.
-closing() {
-  local fds=$1
-  shift
-  bash -c '
-    for fd in $1; do exec {fd}>&-; done
-    shift
-    exec "$@"' closing "$fds" "$@"
-}
+# CLOSING: the command (for spawn) that runs a program with descriptors
+# closed: CLOSING "1 2" CMD... starts CMD as `CMD >&- 2>&-` would. bash execs
+# CMD, so it keeps the process id spawn recorded, and signals reach the
+# program itself.
+CLOSING=(bash -c 'for fd in $1; do exec {fd}>&-; done; shift; exec "$@"' closing)
 
 # numbered_messages FILE COUNT: COUNT lines of 100 bytes each (LF included),
 # numbered from 1 so that a loss or a duplicate shows which message it was.
@@ -99,3 +93,14 @@ SIGNAL_AFTER=(perl -e '
   kill "INT", $pid;
   waitpid($pid, 0) == $pid or die "waitpid: $!\n";
   exit($? & 127 ? 128 + ($? & 127) : $? >> 8);')
+
+# wait_until_pipe_holds N: wait until $PIPE holds N bytes or more.
+wait_until_pipe_holds() {
+  local end=$((SECONDS + HANG)) n=0
+  while ((SECONDS < end)); do
+    n=$(fifo_unread "$PIPE")
+    ((n >= $1)) && return 0
+    sleep 0.02
+  done
+  fail "waited ${HANG}s for $1 bytes in $PIPE; it holds $n"
+}
