@@ -14,7 +14,8 @@
 #
 # tests/run runs this file once per subscriber; by hand:
 #   SUB=python bats tests/concurrency.bats
-# PUBS (e.g. "c go") picks the publishers, default every bin/*-publisher.
+# PUBS (e.g. "c go") picks the publishers, default every bin/*-publisher;
+# the test names them: "[c+go -> python] publishers at once...".
 
 load "${TESTS_DIR:-$BATS_TEST_DIRNAME}/lib/common"
 
@@ -62,7 +63,7 @@ stall_reader() {
 
 @test "publishers at once, thousands of messages up to 4095 bytes: each arrives once, whole, in order" {
   local pubs=() all k i prefix=
-  read -r -a all <<<"${PUBS:-$(real_programs publisher | tr '\n' ' ')}"
+  read -r -a all <<<"$PUBS" # lib/common.bash: every publisher by default
   ((${#all[@]})) || skip "no publisher in $BIN_DIR"
   for ((i = 0; i < N_PUBLISHERS || i < ${#all[@]}; i++)); do
     pubs+=("${all[i % ${#all[@]}]}")

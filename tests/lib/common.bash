@@ -31,33 +31,34 @@ load '/usr/lib/bats/bats-assert/load'
 TESTS_DIR=${TESTS_DIR:-$(cd "$BATS_TEST_DIRNAME" && pwd)}
 REPO_DIR=${REPO_DIR:-$(cd "$TESTS_DIR/.." && pwd)}
 BIN_DIR=${BIN_DIR:-$REPO_DIR/bin}
+# shellcheck disable=SC2034 # used by the test files
 VECTORS=$REPO_DIR/shared/vectors
 PROTOCOL=$REPO_DIR/shared/PROTOCOL.md
 # Seconds before a poll is given up (programs get twice that): hang guards
 # only, never timed assertions.
 HANG=${HANG_GUARD:-20}
 
-# Test names say what they run: "[go -> python] crlf", "[c-publisher] --help".
+# ---------------------------------------------------------------- discovery
+
+# real_programs ROLE: the names of bin/*-ROLE (tests/run builds its matrix
+# from the same function).
+# shellcheck source-path=SCRIPTDIR source=discover.bash
+. "$TESTS_DIR/lib/discover.bash"
+
+# Test names say what they run: "[go -> python] crlf", "[c-publisher] --help",
+# "[c+go+python -> cat] publishers at once...".
 if [[ -z ${BATS_TEST_NAME_PREFIX:-} ]]; then
   if [[ -n ${PUB:-} && -n ${SUB:-} ]]; then
     BATS_TEST_NAME_PREFIX="[$PUB -> $SUB] "
   elif [[ -n ${SUB:-} ]]; then
-    BATS_TEST_NAME_PREFIX="[publishers -> $SUB] "
+    # Several publishers into one subscriber: PUBS names them, by default
+    # every publisher in bin/.
+    PUBS=${PUBS:-$(real_programs publisher | paste -sd ' ')}
+    BATS_TEST_NAME_PREFIX="[${PUBS// /+} -> $SUB] "
   elif [[ -n ${PROG:-} ]]; then
     BATS_TEST_NAME_PREFIX="[$PROG] "
   fi
 fi
-
-# ---------------------------------------------------------------- discovery
-
-# real_programs ROLE: names (c, go, ...) of bin/*-ROLE, one a line.
-real_programs() {
-  local f
-  for f in "$BIN_DIR"/*-"$1"; do
-    [[ -x $f ]] && basename "${f%-"$1"}"
-  done
-  return 0
-}
 
 # The program names the contract's messages use: go-publisher, c-subscriber.
 pub_prog() { echo "$PUB-publisher"; }
@@ -377,10 +378,22 @@ start_pub() {
   if [[ $PUB == printf ]]; then
     ensure_fifo
     od -An -v -to1 "$bytes" | tr -d '\n' | sed 's/ \+/\\/g' >"$T/$name.fmt"
+    # shellcheck disable=SC2016 # expanded by the inner bash
     spawn "$name" - bash -c 'printf "$(<"$1")" >"$2"' printf "$T/$name.fmt" "$PIPE"
   else
     spawn "$name" "$input" "$BIN_DIR/$PUB-publisher" --pipe "$PIPE"
   fi
+}
+
+# start_fed_pub NAME [LINE...]: start the publisher PUB on $PIPE reading a
+# feed of the same name (see open_feed), and send it LINEs. It stays
+# connected until close_feed NAME gives it end of input.
+start_fed_pub() {
+  local name=$1
+  shift
+  open_feed "$name"
+  spawn "$name" "$T/$name.feed" "$BIN_DIR/$(pub_prog)" --pipe "$PIPE"
+  (($# == 0)) || feed "$name" "$@"
 }
 
 # printf_lines FILE LINE...: write lines to FILE, LF after each.
@@ -459,13 +472,14 @@ expand_err() {
 }
 
 # received MSG...: the lines SUB prints for these messages, one a line on
-# stdout ("Received: MSG", or MSG itself for cat); the word EXIT stands for
-# the message exit ("Exiting...", or exit for cat).
+# stdout ("Received: MSG", or MSG itself for cat and a subscriber run with
+# --raw, which a test says by setting RAW=1); the word EXIT stands for the
+# message exit ("Exiting...", or exit when raw).
 received() {
   local m
   for m in "$@"; do
-    if [[ $SUB == cat ]]; then
-      [[ $m == EXIT ]] && m=exit
+    if [[ $SUB == cat || -n ${RAW:-} ]]; then
+      [[ $m == EXIT ]] && m='exit'
       printf '%s\n' "$m"
     elif [[ $m == EXIT ]]; then
       printf 'Exiting...\n'
