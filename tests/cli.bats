@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # cli.bats: the command line of one program, PROG (PROTOCOL.md sections 1
 # and 5): --help and --version, usage errors (status 2, one exact stderr
-# line, nothing on stdout, no FIFO made), and which pipe path wins: --pipe
+# line, nothing on stdout, no FIFO made; --once and --raw are a subscriber's
+# and unknown to a publisher), and which pipe path wins: --pipe
 # (the last one given), else PIPE_PATH when set and not empty, else
 # /tmp/mypipe.
 #
@@ -72,7 +73,7 @@ stop() {
   run_cli p --help
   expect_status p 0
   local want=(-p --pipe -h --help --version PIPE_PATH)
-  [[ $(role) == subscriber ]] && want+=(--once)
+  [[ $(role) == subscriber ]] && want+=(--once --raw)
   for w in "${want[@]}"; do
     grep -qE -- "(^|[ ,\[|])$w([] ,|=]|$)" "$T/p.out" ||
       fail "$(printf '%s --help does not mention %s:\n' "$PROG" "$w"; cat "$T/p.out")"
@@ -125,15 +126,26 @@ stop() {
   usage_error --pipe= -- "$PROG: option '--pipe' needs a path (try --help)"
 }
 
-@test "--once is for subscribers only" {
+# subscriber_option OPTION: a subscriber takes OPTION and waits on the pipe
+# as without it; a publisher refuses it as an unknown option.
+subscriber_option() {
   if [[ $(role) == publisher ]]; then
-    usage_error --once -- "$PROG: unknown option '--once' (try --help)"
+    usage_error "$1" -- "$PROG: unknown option '$1' (try --help)"
   else
-    # A subscriber takes it: it waits on the pipe like without it.
-    spawn_prog p "$PROG" --once --pipe "$PIPE"
+    spawn_prog p "$PROG" "$1" --pipe "$PIPE"
     wait_on_pipe p "$PIPE"
     stop p
+    assert_out_lines p
+    assert_err_lines p
   fi
+}
+
+@test "--once is for subscribers only" {
+  subscriber_option --once
+}
+
+@test "--raw is for subscribers only" {
+  subscriber_option --raw
 }
 
 @test "PIPE_PATH names the pipe when --pipe is not given" {
@@ -176,6 +188,7 @@ with_private_tmp() {
   local repo
   repo=$(dirname "$(realpath "$BIN_DIR")")
   open_feed in
+  # shellcheck disable=SC2016 # expanded by the inner bash
   spawn "$name" "$T/in.feed" unshare -m --propagation private \
     bash -c '
       tmp=$1 repo=$2

@@ -5,9 +5,9 @@
 # replaced without losing a message, even one it left unread in the pipe;
 # a subscriber checks the path again at each end of file (a removed FIFO is
 # made again, a file in its place refused); `exit` (even after a rejected
-# line), --once and end of input stop what they should; SIGINT and SIGTERM
-# end a program while it reads, with status 130 or 143, keeping what it had
-# received.
+# line, and under --raw, which prints it), --once and end of input stop what
+# they should; SIGINT and SIGTERM end a program while it reads, with status
+# 130 or 143, keeping what it had received.
 #
 # Publishers that must outlive a moment read a feed (a FIFO the test holds),
 # so lines can be sent after a subscriber died. Tests that need what the
@@ -67,9 +67,7 @@ connect_publisher() {
     printf_lines "$T/$name.input" "$@"
     start_pub "$name" "$T/$name.input"
   else
-    open_feed "$name"
-    spawn "$name" "$T/$name.feed" "$BIN_DIR/$(pub_prog)" --pipe "$PIPE"
-    feed "$name" "$@"
+    start_fed_pub "$name" "$@"
   fi
   [[ ${!#} == exit ]] || wait_received sub "${!#}"
 }
@@ -179,21 +177,19 @@ setup() {
   pub=$(pub_prog)
   start_sub sub1
   wait_sub_ready sub1
-  open_feed in
-  spawn pub "$T/in.feed" "$BIN_DIR/$pub" --pipe "$PIPE"
-  feed in "before the kill"
+  start_fed_pub pub "before the kill"
   wait_received sub1 "before the kill"
 
   signal_prog sub1 KILL
   finish sub1
   # Nobody reads now: the next write breaks the pipe, and the publisher says
   # so and waits in open() for a new subscriber.
-  feed in "after the kill, 1"
+  feed pub "after the kill, 1"
   wait_err pub "$(broken_notice "$pub")"
   wait_pub_waiting pub
   start_sub sub2 --once
-  feed in "after the kill, 2"
-  close_feed in
+  feed pub "after the kill, 2"
+  close_feed pub
   finish pub
   finish sub2
 
@@ -213,9 +209,7 @@ setup() {
   pub=$(pub_prog)
   start_sub sub1
   wait_sub_ready sub1
-  open_feed in
-  spawn pub "$T/in.feed" "$BIN_DIR/$pub" --pipe "$PIPE"
-  feed in "read by the first"
+  start_fed_pub pub "read by the first"
   wait_received sub1 "read by the first"
 
   # Stop the subscriber, let the publisher put two frames in the pipe, and
@@ -223,15 +217,16 @@ setup() {
   # open while it waits for the next subscriber, so the pipe keeps them.
   signal_prog sub1 STOP
   wait_until sub1 "stopped" stopped sub1
-  feed in "unread 1" "unread 2"
+  feed pub "unread 1" "unread 2"
+  # shellcheck disable=SC2016 # evaluated at each poll
   wait_until pub "done writing 18 bytes that stay unread" eval '[[ $(pipe_unread) == 18 ]]'
   signal_prog sub1 KILL
   finish sub1
-  feed in "after the kill"
+  feed pub "after the kill"
   wait_err pub "$(broken_notice "$pub")"
   wait_pub_waiting pub
   start_sub sub2 --once
-  close_feed in
+  close_feed pub
   finish pub
   finish sub2
 
@@ -243,22 +238,31 @@ setup() {
   assert_err_lines sub2
 }
 
-@test "exit stops the subscriber and the publisher while input is still open" {
-  [[ $PUB == printf && $SUB == cat ]] && skip "neither printf nor cat acts on exit"
-  start_sub sub
-  wait_sub_ready sub
+# send_keeping_open NAME LINE...: the publisher NAME sends LINEs, and the
+# subscriber meets no end of file after them: a publisher reads a feed that
+# stays open; for printf, which writes and exits, the test holds the pipe
+# open (and waits for printf to finish).
+send_keeping_open() {
+  local name=$1
+  shift
   if [[ $PUB == printf ]]; then
-    # The test holds the pipe open: the subscriber must stop on exit, as it
-    # never meets end of file.
     hold_pipe
-    printf_lines "$T/input" "hello" "exit"
-    start_pub pub "$T/input"
+    printf_lines "$T/$name.input" "$@"
+    start_pub "$name" "$T/$name.input"
+    finish "$name"
   else
-    open_feed in
-    spawn pub "$T/in.feed" "$BIN_DIR/$(pub_prog)" --pipe "$PIPE"
-    feed in "hello" "exit"
+    start_fed_pub "$name" "$@"
   fi
-  finish pub # the feed stays open: the publisher must stop on exit
+}
+
+# exit_while_input_open [SUBARGS...]: exit stops SUB (run with SUBARGS) and
+# the publisher, though neither meets end of input.
+exit_while_input_open() {
+  [[ $PUB == printf && $SUB == cat ]] && skip "neither printf nor cat acts on exit"
+  start_sub sub "$@"
+  wait_sub_ready sub
+  send_keeping_open pub "hello" "exit"
+  [[ $PUB == printf ]] || finish pub # the feed is open: it must stop on exit
   finish sub
 
   expect_status pub 0
@@ -266,6 +270,17 @@ setup() {
   expect_status sub 0
   assert_received sub "hello" EXIT
   assert_err_lines sub
+}
+
+@test "exit stops the subscriber and the publisher while input is still open" {
+  exit_while_input_open
+}
+
+@test "exit under --raw: the subscriber prints exit and stops with status 0" {
+  [[ $SUB == cat ]] && skip "cat takes no --raw (it prints raw already) and does not act on exit"
+  # shellcheck disable=SC2034 # read by received (lib/common.bash)
+  RAW=1
+  exit_while_input_open --raw
 }
 
 @test "--once: the subscriber exits 0 at the first end of file" {
@@ -307,17 +322,8 @@ setup() {
 signal_subscriber_while_reading() {
   start_sub sub
   wait_sub_ready sub
-  if [[ $PUB == printf ]]; then
-    hold_pipe # keeps the subscriber reading after printf is gone
-    printf_lines "$T/input" "one" "two"
-    start_pub pub "$T/input"
-    finish pub
-    expect_status pub 0
-  else
-    open_feed in
-    spawn pub "$T/in.feed" "$BIN_DIR/$(pub_prog)" --pipe "$PIPE"
-    feed in "one" "two"
-  fi
+  send_keeping_open pub "one" "two"
+  [[ $PUB != printf ]] || expect_status pub 0
   wait_received sub "two"
 
   signal_prog sub "$1"
@@ -327,7 +333,7 @@ signal_subscriber_while_reading() {
   assert_err_lines sub
 
   if [[ $PUB != printf ]]; then
-    close_feed in # nothing left to send: no write, no broken pipe
+    close_feed pub # nothing left to send: no write, no broken pipe
     finish pub
     expect_status pub 0
     assert_err_lines pub
@@ -347,9 +353,7 @@ signal_publisher_while_reading() {
   [[ $PUB == printf ]] && skip "printf reads no input: there is nothing to interrupt"
   start_sub sub --once
   wait_sub_ready sub
-  open_feed in
-  spawn pub "$T/in.feed" "$BIN_DIR/$(pub_prog)" --pipe "$PIPE"
-  feed in "one" "two"
+  start_fed_pub pub "one" "two"
   wait_received sub "two"
 
   signal_prog pub "$1"

@@ -9,6 +9,11 @@
 # both stderr streams against NAME.err (with {prog} and {pipe} filled in; the
 # publisher's waiting notice is left out, as it depends on timing).
 #
+# Every case runs twice: as above, and with the subscriber run with --raw
+# ("plain --raw"), its stdout checked against NAME.out-raw (each message and
+# LF, exit as exit). cat prints raw already and takes no options: its raw
+# runs are skipped.
+#
 # Raw cases (NAME.in, no NAME.pipe) are bytes no publisher produces: they are
 # written by the printf publisher only, and cat cannot check them.
 #
@@ -17,10 +22,14 @@
 
 load "${TESTS_DIR:-$BATS_TEST_DIRNAME}/lib/common"
 
-# check_case NAME: run the pair on the vector NAME.
+# check_case NAME [--raw]: run the pair on the vector NAME, the subscriber
+# with --once (and --raw).
 check_case() {
-  local v=$VECTORS/$1 pub sub
-  [[ -e $v.in && -e $v.out ]] || fail "vector $1 is missing from $VECTORS"
+  local v=$VECTORS/$1 raw=${2:-} pub sub out
+  out=$v.out${raw:+-raw}
+  [[ -e $v.in && -e $out ]] || fail "vector $1 is missing from $VECTORS (${v##*/}.in, ${out##*/})"
+  [[ -z $raw || $SUB != cat ]] ||
+    skip "cat takes no --raw: it prints raw already, checked by the case without --raw"
   pub=$(pub_prog)
   sub=$(sub_prog)
 
@@ -31,7 +40,7 @@ check_case() {
       skip "raw case: it checks how a subscriber parses frames, and cat does not parse them"
   fi
 
-  start_sub sub --once
+  start_sub sub --once ${raw:+"$raw"}
   wait_sub_ready sub
   if [[ -e $v.pipe ]]; then
     start_pub pub "$v.in" "$v.pipe"
@@ -43,6 +52,7 @@ check_case() {
 
   # The publisher: exit status 1 exactly when it rejected a line (NAME.err),
   # no prompt on stdout (its stdin is a file), the expected error lines.
+  # shellcheck disable=SC2153 # STATUS is filled by finish (lib/common.bash)
   if [[ $PUB != printf ]]; then
     if [[ -e $v.pipe && -e $v.err ]]; then
       expect_status pub 1
@@ -68,7 +78,7 @@ check_case() {
     assert_same_bytes "bytes in the pipe (cat's stdout)" "$v.pipe" "$T/sub.out"
     assert_err_lines sub
   else
-    assert_out sub "$v.out"
+    assert_out sub "$out"
     if [[ ! -e $v.pipe && -e $v.err ]]; then
       expand_err "$v.err" "$sub" "$T/want-sub-err"
       assert_same_bytes "sub's stderr" "$T/want-sub-err" "$T/sub.err"
@@ -78,14 +88,16 @@ check_case() {
   fi
 }
 
-@test "every vector in shared/vectors has a test in pair.bats" {
+@test "every vector in shared/vectors has a test in pair.bats, with and without --raw" {
   local f name missing=()
   for f in "$VECTORS"/*.in; do
     name=$(basename "$f" .in)
     grep -qxF "@test \"$name\" { check_case $name; }" "$TESTS_DIR/pair.bats" ||
-      missing+=("$name")
+      missing+=("@test \"$name\" { check_case $name; }")
+    grep -qxF "@test \"$name --raw\" { check_case $name --raw; }" "$TESTS_DIR/pair.bats" ||
+      missing+=("@test \"$name --raw\" { check_case $name --raw; }")
   done
-  ((${#missing[@]} == 0)) || fail "vectors without a test here: ${missing[*]}"
+  ((${#missing[@]} == 0)) || fail "$(printf 'vectors without a test; add to pair.bats:\n'; printf '  %s\n' "${missing[@]}")"
 }
 
 @test "plain" { check_case plain; }
@@ -110,3 +122,26 @@ check_case() {
 @test "raw_limit" { check_case raw_limit; }
 @test "raw_overlong_fragment" { check_case raw_overlong_fragment; }
 @test "raw_exit" { check_case raw_exit; }
+
+@test "plain --raw" { check_case plain --raw; }
+@test "exit_in_middle --raw" { check_case exit_in_middle --raw; }
+@test "exit_exact_match --raw" { check_case exit_exact_match --raw; }
+@test "empty_lines --raw" { check_case empty_lines --raw; }
+@test "crlf --raw" { check_case crlf --raw; }
+@test "spaces_kept --raw" { check_case spaces_kept --raw; }
+@test "nul_and_invalid_utf8 --raw" { check_case nul_and_invalid_utf8 --raw; }
+@test "utf8_text --raw" { check_case utf8_text --raw; }
+@test "max_length --raw" { check_case max_length --raw; }
+@test "max_length_crlf --raw" { check_case max_length_crlf --raw; }
+@test "too_long --raw" { check_case too_long --raw; }
+@test "trailing_cr_rejected --raw" { check_case trailing_cr_rejected --raw; }
+@test "unterminated_last_line --raw" { check_case unterminated_last_line --raw; }
+@test "many_messages --raw" { check_case many_messages --raw; }
+@test "raw_plain --raw" { check_case raw_plain --raw; }
+@test "raw_crlf --raw" { check_case raw_crlf --raw; }
+@test "raw_empty_frames --raw" { check_case raw_empty_frames --raw; }
+@test "raw_unterminated_fragment --raw" { check_case raw_unterminated_fragment --raw; }
+@test "raw_overlong_frame --raw" { check_case raw_overlong_frame --raw; }
+@test "raw_limit --raw" { check_case raw_limit --raw; }
+@test "raw_overlong_fragment --raw" { check_case raw_overlong_fragment --raw; }
+@test "raw_exit --raw" { check_case raw_exit --raw; }
