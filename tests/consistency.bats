@@ -6,9 +6,17 @@
 # cli.bats; this file compares the implementations with each other, so a
 # change made to one and not the others shows here.
 #
+# The sources are held to PROTOCOL.md section 9 ("One program in three
+# languages") the same way: each program's opening comment is the same text
+# in every language once its comment markers are stripped; every function
+# that the step table names is defined in the file or directory it names;
+# and each program's own file stays short (under 150 lines), the plumbing
+# being in the modules. File and function names are read from PROTOCOL.md.
+#
 # tests/run runs this file once, over every program in bin/.
 
 load "${TESTS_DIR:-$BATS_TEST_DIRNAME}/lib/common"
+load "${TESTS_DIR:-$BATS_TEST_DIRNAME}/lib/sources"
 
 # same_for_all ROLE WHAT ARGS...: run every bin/*-ROLE with ARGS; WHAT (out
 # or err) must be the same for all once each name is replaced by PROG.
@@ -44,4 +52,59 @@ same_for_all() {
 
 @test "every subscriber words a usage error the same way" {
   same_for_all subscriber err --bogus
+}
+
+# same_opening_comment ROLE: the programs ROLE.* of section 9 (publisher.c,
+# publisher.go, publisher.py) open with the same text.
+same_opening_comment() {
+  local files=() f first=
+  mapfile -t files < <(program_files | grep -E "(^|/)$1\.[a-z]+$")
+  ((${#files[@]} >= 2)) || fail "PROTOCOL.md section 9 names fewer than two $1 files: ${files[*]}"
+  for f in "${files[@]}"; do
+    [[ -f $REPO_DIR/$f ]] || fail "$f, named in PROTOCOL.md section 9, does not exist"
+    opening_comment "$f" >"$T/${f//\//_}.text" 2>"$T/why" || fail "$(cat "$T/why")"
+    [[ -s $T/${f//\//_}.text ]] || fail "$f: its opening comment is empty"
+    if [[ -z $first ]]; then
+      first=$f
+    else
+      assert_same_bytes "the opening comment of $f (markers stripped; compared with $first's)" \
+        "$T/${first//\//_}.text" "$T/${f//\//_}.text"
+    fi
+  done
+}
+
+@test "every publisher file opens with the same comment text, in every language" {
+  same_opening_comment publisher
+}
+
+@test "every subscriber file opens with the same comment text, in every language" {
+  same_opening_comment subscriber
+}
+
+@test "every function of PROTOCOL.md section 9's step table is defined where it says" {
+  local lang step cell fn place rows=0 missing=()
+  while IFS=$'\t' read -r lang step cell; do
+    rows=$((rows + 1))
+    while IFS=$'\t' read -r fn place; do
+      if [[ -z $place || ! -e $REPO_DIR/$place ]]; then
+        missing+=("$lang, step \"$step\": $fn(): ${place:-no file named}${place:+ does not exist}")
+      elif ! defined_in "$lang" "$fn" "$place"; then
+        missing+=("$lang, step \"$step\": $fn() is not defined in $place")
+      fi
+    done < <(cell_places "$lang" "$cell")
+  done < <(step_table)
+  ((rows >= 3)) || fail "no step table found in section 9 of $PROTOCOL"
+  ((${#missing[@]} == 0)) || fail "$(printf '%s\n' "${missing[@]}")"
+}
+
+@test "each program file of section 9 is under 150 lines" {
+  local f n files=() long=()
+  mapfile -t files < <(program_files)
+  ((${#files[@]})) || fail "no program files named in section 9 of $PROTOCOL"
+  for f in "${files[@]}"; do
+    [[ -f $REPO_DIR/$f ]] || { long+=("$f: does not exist"); continue; }
+    n=$(wc -l <"$REPO_DIR/$f")
+    ((n < 150)) || long+=("$f: $n lines")
+  done
+  ((${#long[@]} == 0)) || fail "$(printf '%s\n' "${long[@]}")"
 }
