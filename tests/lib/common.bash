@@ -354,7 +354,12 @@ release_pipe() {
 # ------------------------------------------------- publishers, subscribers
 
 # ensure_fifo: the honorary members do not create the FIFO; make it for them.
-ensure_fifo() { [[ -p $PIPE ]] || mkfifo -m 600 "$PIPE"; }
+# A subscriber starting at the same moment may make it first (EEXIST), which
+# is fine as long as a FIFO is there.
+ensure_fifo() {
+  [[ -p $PIPE ]] || mkfifo -m 600 "$PIPE" 2>/dev/null || [[ -p $PIPE ]] ||
+    fail "$PIPE: could not be made a FIFO: $(mkfifo -m 600 "$PIPE" 2>&1)"
+}
 
 # start_sub NAME [ARGS...]: start the subscriber SUB on $PIPE. cat takes no
 # options: it always stops at the first end of file, like --once.
