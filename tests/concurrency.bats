@@ -63,7 +63,8 @@ stall_reader() {
 
 @test "publishers at once, thousands of messages up to 4095 bytes: each arrives once, whole, in order" {
   local pubs=() all k i prefix=
-  read -r -a all <<<"$PUBS" # lib/common.bash: every publisher by default
+  # shellcheck disable=SC2153 # PUBS is set by lib/common.bash: every publisher by default
+  read -r -a all <<<"$PUBS"
   ((${#all[@]})) || skip "no publisher in $BIN_DIR"
   for ((i = 0; i < N_PUBLISHERS || i < ${#all[@]}; i++)); do
     pubs+=("${all[i % ${#all[@]}]}")
