@@ -4,10 +4,44 @@
 # section 1), no output and no error line; a publisher has only said that it
 # waits. (Signals while a program reads are in lifecycle.bats, per pair.)
 #
+# A signal at any moment of a program's start (its first ~100 ms, runtime
+# and interpreter start-up included) gives the same status and no traceback.
+#
+# A subscriber stopped while its standard output is slow (section 4.8)
+# writes out every message it has taken from the pipe and leaves the rest in
+# it: printed and left over together are every message exactly once. One
+# SIGTERM is enough even when standard output takes nothing at all.
+#
 # tests/run runs this file once per program in bin/; by hand:
 #   PROG=c-subscriber bats tests/signals.bats
 
 load "${TESTS_DIR:-$BATS_TEST_DIRNAME}/lib/common"
+load "${TESTS_DIR:-$BATS_TEST_DIRNAME}/lib/behaviour-pipes"
+
+subscriber_only() {
+  if [[ $(prog_role "$PROG") != subscriber ]]; then skip "a publisher has no standard output to write out"; fi
+}
+
+# MESSAGES: how many numbered messages of 100 bytes the writer sends: some
+# 5 MB, far more than a slow standard output takes before the signal.
+MESSAGES=50000
+
+# start_behind_slow_stdout READER: PROG reads $PIPE, fed by a writer of
+# $MESSAGES numbered messages (whole frames), with its standard output a
+# pipe read by the command READER... (output to $T/reader.out). The test
+# shell holds $PIPE open, so that what PROG leaves there stays.
+start_behind_slow_stdout() {
+  ensure_fifo
+  hold_pipe
+  numbered_messages "$T/messages" "$MESSAGES"
+  open_feed out
+  spawn reader "$T/out.feed" "$@"
+  SPAWN_STDOUT=$T/out.feed spawn p - "$BIN_DIR/$PROG" --pipe "$PIPE"
+  wait_until p "writing into its standard output's pipe" has_open p "$T/out.feed"
+  close_feed out # now the subscriber and the reader are its only ends
+  spawn writer - "${FRAME_WRITER[@]}" "$PIPE" "$T/messages"
+  wait_until p "printing messages" test -s "$T/reader.out"
+}
 
 # signal_while_waiting SIG STATUS
 signal_while_waiting() {
@@ -30,4 +64,97 @@ signal_while_waiting() {
 
 @test "SIGTERM while waiting in open(): status 143" {
   signal_while_waiting TERM 143
+}
+
+# account_for_messages FILE: FILE (messages printed, then left in the pipe)
+# holds each of the $MESSAGES numbered messages once; if not, say which were
+# lost and which came twice.
+account_for_messages() {
+  local report
+  report=$(awk -v n="$MESSAGES" '
+    { k = $2 + 0; seen[k]++ }
+    END {
+      for (i = 1; i <= n; i++) {
+        if (!seen[i] && lost < 10) { printf "lost: message %05d\n", i; lost++ }
+        if (seen[i] > 1 && twice < 10) { printf "printed twice: message %05d\n", i; twice++ }
+      }
+    }' "$1")
+  [[ -z $report ]] || fail "$(printf 'messages lost or duplicated between the printed output and the pipe (first ten of each):\n%s\n' "$report")"
+}
+
+@test "SIGINT at any moment of the first 100 ms: status 130, no traceback" {
+  need_perl
+  local i delay want_err=
+  if [[ $(prog_role "$PROG") == publisher ]]; then open_feed in; fi
+  for ((i = 0; i < 40; i++)); do
+    printf -v delay '0.%04d' $((i * 25)) # 0, 2.5, 5, ... 97.5 ms
+    if [[ $(prog_role "$PROG") == publisher ]]; then
+      run_fg "p$i" "$T/in.feed" "${SIGNAL_AFTER[@]}" "$delay" "$BIN_DIR/$PROG" --pipe "$PIPE"
+    else
+      run_fg "p$i" - "${SIGNAL_AFTER[@]}" "$delay" "$BIN_DIR/$PROG" --pipe "$PIPE"
+    fi
+    expect_status "p$i" 130
+    assert_out_lines "p$i"
+    assert_err_lines_but_waiting "p$i" "$PROG"
+  done
+}
+
+@test "a slow standard output: after SIGINT every message is printed or left in the pipe, exactly once" {
+  subscriber_only
+  need_perl
+  start_behind_slow_stdout "${SLOW_READER[@]}"
+  signal_prog p INT
+  finish p
+  expect_status p 130
+  assert_err_lines p
+  finish reader
+  expect_status reader 0
+
+  # What the subscriber left in the pipe: a reader comes before the test
+  # shell lets go of it, and reads until the writer is done.
+  spawn left "$PIPE" cat
+  release_pipe
+  finish left
+  expect_status left 0
+  finish writer
+  expect_status writer 0
+
+  if grep -qav '^Received: ' "$T/reader.out"; then
+    fail "$(printf 'the subscriber printed lines that are not "Received: " lines:\n'; grep -nav '^Received: ' "$T/reader.out" | head -n 5 | cat -A)"
+  fi
+  local printed
+  printed=$(wc -l <"$T/reader.out")
+  ((printed < MESSAGES)) || fail "the subscriber printed all $MESSAGES messages before SIGINT: nothing was tested"
+  { sed 's/^Received: //' "$T/reader.out"; cat "$T/left.out"; } >"$T/accounted"
+  account_for_messages "$T/accounted"
+  assert_same_bytes "the messages printed ($printed), then those left in the pipe," "$T/messages" "$T/accounted"
+}
+
+@test "a stalled standard output: one SIGTERM ends the subscriber with status 143" {
+  subscriber_only
+  need_perl
+  start_behind_slow_stdout "${SLOW_READER[@]}"
+  # The reader stops; the subscriber fills the pipe of its standard output
+  # and is left with messages it cannot write.
+  signal_prog reader STOP
+  wait_until reader "stopped" stopped reader
+  wait_until p "filling its standard output's pipe" fifo_full "$T/out.feed"
+  signal_prog p TERM
+  # Bounded by $HANG, less than the stopped reader's own guard: when that
+  # guard ends the reader, its pipe breaks and a subscriber that still
+  # waited for it would end too.
+  local end=$((SECONDS + HANG))
+  while alive p && ((SECONDS < end)); do sleep 0.05; done
+  if alive p; then
+    fail "$(printf 'one SIGTERM did not end the subscriber within %ss while its standard output took nothing\n' "$HANG"; describe p)"
+  fi
+  finish p
+  expect_status p 143
+  # Giving up on standard output may be said in one error line about it
+  # (section 5); nothing else.
+  if [[ -s $T/p.err ]]; then
+    if (($(wc -l <"$T/p.err") != 1)) || ! grep -qx -- "$PROG: standard output: .*" "$T/p.err"; then
+      fail "$(printf 'the subscriber wrote on stderr more than one line about its standard output:\n'; head -c 2000 "$T/p.err" | cat -A)"
+    fi
+  fi
 }

@@ -19,6 +19,17 @@ fifo_unread() {
     my $n = pack("i", 0); ioctl($f, 0x541B, $n) or die "FIONREAD: $!\n"; print unpack("i", $n), "\n"' "$1"
 }
 
+# fifo_full PATH: is the pipe of the FIFO PATH full, so that a writer has to
+# wait? Asked as the kernel answers poll() for a writer (no room: no
+# POLLOUT), through a non-blocking write-only descriptor that writes nothing.
+# Only for a FIFO that has a reader.
+fifo_full() {
+  perl -MFcntl -e 'sysopen(my $f, $ARGV[0], O_WRONLY | O_NONBLOCK) or die "$ARGV[0]: $!\n";
+    my $w = ""; vec($w, fileno($f), 1) = 1;
+    my $n = select(undef, $w, undef, 0); defined $n && $n >= 0 or die "select: $!\n";
+    exit($n == 0 ? 0 : 1)' "$1"
+}
+
 # pipe_drain FILE: take every byte waiting in $PIPE, without blocking, into
 # FILE. Meant for a FIFO the test shell holds open (hold_pipe): the read then
 # ends with EAGAIN when the pipe is empty, not with a wait.
@@ -85,22 +96,4 @@ SLOW_READER=(perl -e '
 # program's status, 128 + the signal's number if a signal ended it. The
 # program is perl's own child, so SIGINT keeps its default action until the
 # program changes it (a background job of a shell script would ignore it).
-SIGNAL_AFTER=(perl -e '
-  my $delay = shift;
-  defined(my $pid = fork) or die "fork: $!\n";
-  if ($pid == 0) { exec { $ARGV[0] } @ARGV or die "$ARGV[0]: $!\n" }
-  select(undef, undef, undef, $delay);
-  kill "INT", $pid;
-  waitpid($pid, 0) == $pid or die "waitpid: $!\n";
-  exit($? & 127 ? 128 + ($? & 127) : $? >> 8);')
-
-# wait_until_pipe_holds N: wait until $PIPE holds N bytes or more.
-wait_until_pipe_holds() {
-  local end=$((SECONDS + HANG)) n=0
-  while ((SECONDS < end)); do
-    n=$(fifo_unread "$PIPE")
-    ((n >= $1)) && return 0
-    sleep 0.02
-  done
-  fail "waited ${HANG}s for $1 bytes in $PIPE; it holds $n"
-}
+SIGNAL_AFTER=(perl -e 'my $delay = shift; defined(my $pid = fork) or die "fork: $!\n"; if ($pid == 0) { exec { $ARGV[0] } @ARGV or die "$ARGV[0]: $!\n" } select(undef, undef, undef, $delay); kill "INT", $pid; waitpid($pid, 0) == $pid or die "waitpid: $!\n"; exit($? & 127 ? 128 + ($? & 127) : $? >> 8)')
