@@ -1,0 +1,301 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+	"unsafe"
+)
+
+// Every golden vector, with --once and with --once --raw: exactly the
+// .out (.out-raw) bytes on stdout, the .err lines of a raw case on stderr,
+// status 0.
+func TestVectors(t *testing.T) {
+	ins, _ := filepath.Glob(filepath.Join(vectorDir(), "*.in"))
+	if len(ins) == 0 {
+		t.Fatal("no golden vectors")
+	}
+	for _, in := range ins {
+		base := strings.TrimSuffix(in, ".in")
+		data, err := os.ReadFile(base + ".pipe")
+		raw := err != nil // a raw case: .in goes straight into the pipe
+		if raw {
+			data, _ = os.ReadFile(in)
+		}
+		for _, mode := range []string{"", "--raw"} {
+			t.Run(filepath.Base(base)+mode, func(t *testing.T) {
+				path := filepath.Join(t.TempDir(), "p")
+				args := []string{"--once", "-p", path}
+				want, _ := os.ReadFile(base + ".out")
+				if mode != "" {
+					args = append(args, mode)
+					want, _ = os.ReadFile(base + ".out-raw")
+				}
+				wantErr := ""
+				if b, err := os.ReadFile(base + ".err"); err == nil && raw {
+					wantErr = fill(string(b), path)
+				}
+				p := start(t, nil, args...)
+				publish(t, path, data)
+				if status := p.wait(); status != 0 || p.stdout.String() != string(want) || p.stderr.String() != wantErr {
+					t.Errorf("status %d, stderr %q (want %q), stdout %d bytes (want %d): ...%q",
+						status, p.stderr.String(), wantErr, p.stdout.Len(), len(want), tail(p.stdout.Bytes()))
+				}
+			})
+		}
+	}
+}
+
+func tail(b []byte) []byte {
+	if len(b) > 40 {
+		return b[len(b)-40:]
+	}
+	return b
+}
+
+// Without --once, publishers come and go: the subscriber opens the pipe
+// again at each end of file, and delivers an unterminated fragment there.
+func TestPublishersComeAndGo(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p")
+	stdout := outputPipe(t)
+	p := start(t, stdout.w, "--pipe", path)
+	stdout.w.Close()
+	// Each publisher waits for the last one's messages to be printed:
+	// else two publishers' bytes may reach one read, and a fragment with
+	// the next one's frame makes one message, as with any FIFO reader.
+	publish(t, path, []byte("one\ntwo"))
+	stdout.expect(t, "Received: one\nReceived: two\n")
+	publish(t, path, []byte("three\r\n"))
+	stdout.expect(t, "Received: three\n")
+	publish(t, path, []byte("exit\nnever\n"))
+	stdout.expect(t, "Exiting...\n")
+	if status := p.wait(); status != 0 || p.stderr.Len() != 0 {
+		t.Errorf("status %d, stderr %q; want 0 and nothing", status, p.stderr.String())
+	}
+}
+
+type pipeEnds struct{ r, w *os.File }
+
+func outputPipe(t *testing.T) pipeEnds {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close(); w.Close() })
+	return pipeEnds{r, w}
+}
+
+// expect reads exactly want from the pipe, within 10 seconds.
+func (p pipeEnds) expect(t *testing.T, want string) {
+	t.Helper()
+	if err := p.r.SetReadDeadline(time.Now().Add(10 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, len(want))
+	if n, err := io.ReadFull(p.r, buf); err != nil || string(buf) != want {
+		t.Fatalf("stdout %q (%v), want %q", buf[:n], err, want)
+	}
+}
+
+// While waiting for a publisher, SIGINT and SIGTERM end it at once.
+func TestSignalsWhileWaiting(t *testing.T) {
+	for sig, want := range map[syscall.Signal]int{syscall.SIGINT: 130, syscall.SIGTERM: 143} {
+		path := filepath.Join(t.TempDir(), "p")
+		p := start(t, nil, "-p", path)
+		w := openWriter(t, path) // it holds the pipe open: it is waiting
+		if err := p.cmd.Process.Signal(sig); err != nil {
+			t.Fatal(err)
+		}
+		if status := p.wait(); status != want || p.stdout.Len() != 0 || p.stderr.Len() != 0 {
+			t.Errorf("%v: status %d, stdout %q, stderr %q; want %d and nothing", sig, status, p.stdout.String(), p.stderr.String(), want)
+		}
+		w.Close()
+	}
+}
+
+// A message printed is flushed while the pipe is idle: it appears on
+// stdout while the publisher still has the pipe open.
+func TestFlushWhenIdle(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p")
+	stdout := outputPipe(t)
+	p := start(t, stdout.w, "--once", "-p", path)
+	stdout.w.Close()
+	pub := openWriter(t, path)
+	if _, err := pub.Write([]byte("hello\n")); err != nil {
+		t.Fatal(err)
+	}
+	stdout.expect(t, "Received: hello\n") // the publisher is still there
+	pub.Close()
+	if status := p.wait(); status != 0 {
+		t.Errorf("status %d", status)
+	}
+}
+
+// A closed standard output is one error line and status 1.
+func TestStdoutReaderGone(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p")
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	p := start(t, w, "--once", "-p", path)
+	w.Close()
+	publish(t, path, []byte("hello\n"))
+	want := "go-subscriber: standard output: Broken pipe\n"
+	if status := p.wait(); status != 1 || p.stderr.String() != want {
+		t.Errorf("status %d, stderr %q; want 1, %q", status, p.stderr.String(), want)
+	}
+}
+
+// With standard output and error closed, the subscriber still works, and
+// the FIFO does not take their places (it would get descriptor 1 or 2).
+func TestStdStreamsClosed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "sh", "-c", `exec "$0" --once -p "$1" >&- 2>&-`, binary, path)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	publish(t, path, []byte("a\n"+strings.Repeat("x", 5000)+"\nexit\n"))
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("exit: %v, want status 0", err)
+	}
+}
+
+// After a stop signal the subscriber prints every message it took from
+// the pipe, even to a slow standard output, and leaves the rest in the
+// pipe: what it printed and what is left are all the messages, in order,
+// none lost, none twice.
+func TestSignalWritesOutWhatWasRead(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p")
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	setPipeSize(t, w, 4096) // standard output fills fast
+	p := start(t, w, "--raw", "-p", path)
+	w.Close()
+
+	// 15,000 frames of 64 bytes: whole frames in every 64 KiB read.
+	var all bytes.Buffer
+	for i := 0; i < 15000; i++ {
+		fmt.Fprintf(&all, "%08d %s\n", i, strings.Repeat("m", 54))
+	}
+	pub := openWriter(t, path)
+	defer pub.Close()
+	setPipeSize(t, pub, len(all.Bytes())+4096)
+	if _, err := pub.Write(all.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	// Once standard output is full, the subscriber holds what it read.
+	waitUntil(t, func() bool { return unread(t, r) >= 4096 })
+	if err := p.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	// Read standard output slowly: 16 KiB at a time, pausing in between.
+	var printed []byte
+	buf := make([]byte, 16*1024)
+	for {
+		time.Sleep(100 * time.Millisecond)
+		n, err := r.Read(buf)
+		printed = append(printed, buf[:n]...)
+		if err != nil {
+			break
+		}
+	}
+	if status := p.wait(); status != 130 || p.stderr.Len() != 0 {
+		t.Fatalf("status %d, stderr %q; want 130 and nothing", status, p.stderr.String())
+	}
+	left := readLeft(t, path)
+	if got := append(printed, left...); !bytes.Equal(got, all.Bytes()) {
+		t.Errorf("printed %d bytes and left %d in the pipe; together they differ from the %d sent",
+			len(printed), len(left), all.Len())
+	}
+	if len(printed) == 0 || len(left) == 0 {
+		t.Errorf("printed %d bytes, left %d: the signal came too early or too late to test anything", len(printed), len(left))
+	}
+}
+
+// readLeft reads what a subscriber left in the FIFO (its writer still
+// has it open, so the kernel kept the bytes).
+func readLeft(t *testing.T, path string) []byte {
+	t.Helper()
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Close(fd)
+	var left []byte
+	buf := make([]byte, 65536)
+	for {
+		n, err := syscall.Read(fd, buf)
+		if n <= 0 || err != nil {
+			return left
+		}
+		left = append(left, buf[:n]...)
+	}
+}
+
+func setPipeSize(t *testing.T, f *os.File, size int) {
+	t.Helper()
+	if _, _, errno := syscall.Syscall(syscall.SYS_FCNTL, f.Fd(), syscall.F_SETPIPE_SZ, uintptr(size)); errno != 0 {
+		t.Fatalf("F_SETPIPE_SZ %d: %v", size, errno)
+	}
+}
+
+func unread(t *testing.T, f *os.File) int {
+	var n int32
+	if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, f.Fd(), syscall.TIOCINQ, uintptr(unsafe.Pointer(&n))); errno != 0 {
+		t.Fatal(errno)
+	}
+	return int(n)
+}
+
+func waitUntil(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met after 10s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestCommandLine(t *testing.T) {
+	tests := []struct {
+		args   []string
+		status int
+		stdout string
+		stderr string
+	}{
+		{[]string{"--version"}, 0, "go-subscriber 1.0.0\n", ""},
+		{[]string{"--bogus"}, 2, "", "go-subscriber: unknown option '--bogus' (try --help)\n"},
+		{[]string{"--pipe="}, 2, "", "go-subscriber: option '--pipe' needs a path (try --help)\n"},
+		{[]string{"--once", "x"}, 2, "", "go-subscriber: unexpected argument 'x' (try --help)\n"},
+		{[]string{"-p", "/dev/null"}, 1, "", "go-subscriber: /dev/null: exists and is not a named pipe\n"},
+	}
+	for _, tt := range tests {
+		p := start(t, nil, tt.args...)
+		if status := p.wait(); status != tt.status || p.stdout.String() != tt.stdout || p.stderr.String() != tt.stderr {
+			t.Errorf("%q: status %d, stdout %q, stderr %q; want %d, %q, %q",
+				tt.args, status, p.stdout.String(), p.stderr.String(), tt.status, tt.stdout, tt.stderr)
+		}
+	}
+	p := start(t, nil, "--help")
+	if status := p.wait(); status != 0 || !strings.HasPrefix(p.stdout.String(), "Usage: go-subscriber [-p PATH | --pipe PATH] [--once] [--raw]") {
+		t.Errorf("--help: status %d, stdout %q", status, p.stdout.String())
+	}
+}
