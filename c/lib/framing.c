@@ -1,53 +1,50 @@
 /* framing.c: newline framing (see framing.h). */
 #include "framing.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <string.h>
+#include <unistd.h>
 
-void frame_decoder_init(struct frame_decoder *decoder)
+#include "report.h"
+
+/* Forget any unfinished frame; keep the frame count. */
+static void drop_unfinished(struct frame_decoder *decoder)
 {
-    decoder->line = 0;
     decoder->held = 0;
     decoder->discarded = 0;
     decoder->discarding = false;
     decoder->last_was_cr = false;
 }
 
-size_t frame_decoder_line(const struct frame_decoder *decoder) { return decoder->line; }
+void frame_decoder_init(struct frame_decoder *decoder)
+{
+    decoder->input = NULL;
+    decoder->input_len = 0;
+    decoder->next_lf = NULL;
+    decoder->ending = false;
+    decoder->number = 0;
+    drop_unfinished(decoder);
+}
+
+void frame_decoder_feed(struct frame_decoder *decoder, const char *data, size_t n)
+{
+    decoder->input = data;
+    decoder->input_len = n;
+    decoder->next_lf = n > 0 ? memchr(data, '\n', n) : NULL;
+}
+
+void frame_decoder_finish(struct frame_decoder *decoder) { decoder->ending = true; }
 
 bool frame_decoder_mid_frame(const struct frame_decoder *decoder)
 {
     return decoder->held > 0 || decoder->discarding;
 }
 
-/* One complete frame, its LF already removed. */
-static int deliver(struct frame_decoder *decoder, const char *frame, size_t len,
-                   const struct frame_sink *sink)
-{
-    decoder->line++;
-    if (len > 0 && frame[len - 1] == '\r')
-        len--;
-    if (len == 0)
-        return 0;
-    if (len > MESSAGE_MAX)
-        return sink->overlong(sink->context, len);
-    return sink->message(sink->context, frame, len);
-}
-
-/* The LF of an overlong frame has come: report how much was skipped. */
-static int end_discarding(struct frame_decoder *decoder, const struct frame_sink *sink)
-{
-    size_t len = decoder->discarded - (decoder->last_was_cr ? 1 : 0);
-    decoder->line++;
-    decoder->discarding = false;
-    decoder->discarded = 0;
-    decoder->last_was_cr = false;
-    return sink->overlong(sink->context, len);
-}
-
 /* Bytes of a frame whose LF has not come yet. */
 static void hold(struct frame_decoder *decoder, const char *data, size_t n)
 {
-    if (!decoder->discarding && decoder->held + n <= sizeof decoder->pending) {
+    if (!decoder->discarding && n <= sizeof decoder->pending - decoder->held) {
         memcpy(decoder->pending + decoder->held, data, n);
         decoder->held += n;
         return;
@@ -65,79 +62,114 @@ static void hold(struct frame_decoder *decoder, const char *data, size_t n)
     }
 }
 
-int frame_decoder_feed(struct frame_decoder *decoder, const char *data, size_t n,
-                       const struct frame_sink *sink)
+/* The LF of a frame has come; `tail` is the part of it in this chunk.
+   Fill in *frame; false for an empty frame, which is skipped. */
+static bool end_frame(struct frame_decoder *decoder, const char *tail, size_t n,
+                      struct frame *frame)
 {
-    const char *end = data + n;
-    while (data < end) {
-        const char *lf = memchr(data, '\n', (size_t)(end - data));
-        if (lf == NULL) {
-            hold(decoder, data, (size_t)(end - data));
-            return 0;
-        }
-        size_t part = (size_t)(lf - data);
-        int result;
-        if (decoder->discarding) {
-            hold(decoder, data, part);
-            result = end_discarding(decoder, sink);
-        } else if (decoder->held == 0) {
-            /* The common case: a whole frame inside the chunk, no copy. */
-            result = deliver(decoder, data, part, sink);
-        } else {
-            hold(decoder, data, part);
-            if (decoder->discarding) {
-                result = end_discarding(decoder, sink);
-            } else {
-                size_t held = decoder->held;
-                decoder->held = 0;
-                result = deliver(decoder, decoder->pending, held, sink);
-            }
-        }
-        data = lf + 1;
-        if (result != 0)
-            return result;
+    const char *message = tail; /* the common case: a whole frame in the chunk */
+    size_t len = n;
+    if (decoder->held > 0 || decoder->discarding) {
+        hold(decoder, tail, n);
+        message = decoder->pending;
+        len = decoder->held;
+        decoder->held = 0;
     }
-    return 0;
+    frame->number = ++decoder->number;
+    if (decoder->discarding) {
+        /* The discarded count leaves out the LF and one CR before it, so it
+           matches the limit it is compared with. */
+        len = decoder->discarded - (decoder->last_was_cr ? 1 : 0);
+        drop_unfinished(decoder);
+    } else if (len > 0 && message[len - 1] == '\r') {
+        len--;
+    }
+    frame->overlong = len > MESSAGE_MAX;
+    frame->message = frame->overlong ? NULL : message;
+    frame->len = len;
+    return len > 0;
 }
 
-int frame_decoder_finish(struct frame_decoder *decoder, const struct frame_sink *sink)
+bool frame_decoder_next(struct frame_decoder *decoder, struct frame *frame)
 {
-    int result = 0;
-    if (decoder->discarding || decoder->held > 0)
-        result = frame_decoder_feed(decoder, "\n", 1, sink);
-    decoder->held = 0;
-    decoder->discarding = false;
-    decoder->discarded = 0;
-    decoder->last_was_cr = false;
-    return result;
+    const char *lf;
+    while ((lf = decoder->next_lf) != NULL) {
+        const char *start = decoder->input;
+        size_t n = (size_t)(lf - start);
+        decoder->input = lf + 1;
+        decoder->input_len -= n + 1;
+        /* Look ahead now: line_reader_would_wait() asks whether there is
+           another whole frame, and the next call needs this LF anyway. */
+        decoder->next_lf =
+            decoder->input_len > 0 ? memchr(decoder->input, '\n', decoder->input_len) : NULL;
+        if (end_frame(decoder, start, n, frame))
+            return true;
+    }
+    if (decoder->input_len > 0) { /* the start of a frame whose LF is to come */
+        hold(decoder, decoder->input, decoder->input_len);
+        decoder->input_len = 0;
+    }
+    if (!decoder->ending)
+        return false;
+
+    /* End of input: an unterminated fragment is a frame too. */
+    decoder->ending = false;
+    bool fragment = frame_decoder_mid_frame(decoder) && end_frame(decoder, "", 0, frame);
+    drop_unfinished(decoder);
+    return fragment;
 }
 
-enum frame_check frame_check(const char *message, size_t len)
+enum frame_verdict frame_check(const struct frame *line)
 {
-    if (len == 0)
-        return FRAME_EMPTY;
-    if (len > MESSAGE_MAX)
+    if (line->overlong || line->len > MESSAGE_MAX)
         return FRAME_TOO_LONG;
-    if (message[len - 1] == '\r')
+    if (line->len == 0)
+        return FRAME_EMPTY;
+    if (line->message[line->len - 1] == '\r')
         return FRAME_ENDS_WITH_CR;
     return FRAME_OK;
 }
 
-bool frame_is_exit(const char *message, size_t len)
+void line_reader_init(struct line_reader *reader, int fd)
 {
-    return len == sizeof EXIT_MESSAGE - 1 && memcmp(message, EXIT_MESSAGE, len) == 0;
+    reader->fd = fd;
+    reader->ended = false;
+    frame_decoder_init(&reader->decoder);
 }
 
-void frame_batch_init(struct frame_batch *batch) { batch->len = 0; }
-
-bool frame_batch_fits(const struct frame_batch *batch, size_t message_len)
+int line_reader_next(struct line_reader *reader, struct frame *line)
 {
-    return message_len + 1 <= sizeof batch->data - batch->len;
+    for (;;) {
+        if (frame_decoder_next(&reader->decoder, line))
+            return 1;
+        if (reader->ended)
+            return 0;
+
+        ssize_t got = read(reader->fd, reader->chunk, sizeof reader->chunk);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            report("standard input: %s", strerror(errno));
+            return -1;
+        }
+        if (got == 0) {
+            reader->ended = true;
+            frame_decoder_finish(&reader->decoder);
+        } else {
+            frame_decoder_feed(&reader->decoder, reader->chunk, (size_t)got);
+        }
+    }
 }
 
-void frame_batch_add(struct frame_batch *batch, const char *message, size_t len)
+bool line_reader_would_wait(const struct line_reader *reader)
 {
-    memcpy(batch->data + batch->len, message, len);
-    batch->data[batch->len + len] = '\n';
-    batch->len += len + 1;
+    if (reader->ended || reader->decoder.next_lf != NULL)
+        return false;
+    struct pollfd input = {.fd = reader->fd, .events = POLLIN};
+    return poll(&input, 1, 0) == 0;
+}
+
+bool line_reader_mid_line(const struct line_reader *reader)
+{
+    return frame_decoder_mid_frame(&reader->decoder) || reader->decoder.input_len > 0;
 }

@@ -1,13 +1,20 @@
 /* framing.h
 
-   Newline framing (shared/PROTOCOL.md, section 2), both ways:
+   Newline framing (shared/PROTOCOL.md, section 2), both ways, pull-style:
+   the caller asks for the next frame and decides what to do with it.
 
-   - struct frame_decoder cuts a byte stream into messages. It takes chunks of
+   - struct frame_decoder cuts a byte stream into frames. It takes chunks of
      any size, split anywhere: a frame split across reads, many frames in one
      read, frames too long to deliver. It never holds more than one frame's
-     worth of bytes (MESSAGE_MAX + 1), whatever the input. A subscriber feeds
-     it from the pipe; a publisher feeds it from standard input, since lines
-     and frames follow the same rules.
+     worth of bytes (MESSAGE_MAX + 1), whatever the input.
+
+         frame_decoder_feed(&decoder, chunk, n);
+         while (frame_decoder_next(&decoder, &frame))
+             ... frame.message, frame.len, or frame.overlong ...
+         at end of input: frame_decoder_finish(&decoder), then next() again
+
+   - struct line_reader reads standard input with the same decoder, since
+     lines and frames follow the same rules: line_reader_next().
 
    - struct frame_batch packs whole frames into one buffer of at most
      FRAME_MAX bytes, so that one write() puts several frames into the pipe
@@ -18,23 +25,27 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "protocol.h"
 
-/* What the decoder calls. Each callback returns 0 to go on, or any other
-   value to stop decoding at once; frame_decoder_feed() then returns it. */
-struct frame_sink {
-    /* A message of 1 to MESSAGE_MAX bytes, LF and CR LF removed. Not
-       NUL-terminated; valid only during the call. */
-    int (*message)(void *context, const char *message, size_t len);
-    /* A frame whose message was over MESSAGE_MAX bytes, not delivered. */
-    int (*overlong)(void *context, size_t discarded_len);
-    void *context;
+/* One frame, its LF and the one CR before it removed; never empty. */
+struct frame {
+    const char *message; /* not NUL-terminated; NULL when overlong */
+    size_t len;          /* the message's length: 1 to MESSAGE_MAX, or more
+                            when overlong (the bytes discarded) */
+    bool overlong;       /* over MESSAGE_MAX bytes: not delivered, only counted */
+    size_t number;       /* which frame (line) of the stream, from 1; empty
+                            ones count too */
 };
 
 struct frame_decoder {
-    size_t line;        /* number of the current frame, counting from 1 */
-    size_t held;        /* bytes of the current frame in `pending` */
+    const char *input;  /* what is left of the chunk fed last (not owned) */
+    size_t input_len;
+    const char *next_lf; /* the first LF in input, or NULL */
+    bool ending;        /* frame_decoder_finish() was called */
+    size_t number;      /* frames seen so far, empty ones included */
+    size_t held;        /* bytes of an unfinished frame in `pending` */
     size_t discarded;   /* bytes of an overlong frame skipped so far */
     bool discarding;    /* skipping to the end of an overlong frame */
     bool last_was_cr;   /* while discarding: the last byte skipped was CR */
@@ -43,47 +54,85 @@ struct frame_decoder {
 
 void frame_decoder_init(struct frame_decoder *decoder);
 
-/* Decode n bytes. Returns 0 once all are consumed, or the first non-zero
-   value a callback returned (the rest of the chunk is then dropped). */
-int frame_decoder_feed(struct frame_decoder *decoder, const char *data, size_t n,
-                       const struct frame_sink *sink);
+/* Give the decoder n more bytes. They are not copied: data must stay as it
+   is until frame_decoder_next() has returned false. */
+void frame_decoder_feed(struct frame_decoder *decoder, const char *data, size_t n);
 
-/* End of input: deliver an unterminated fragment as if its LF had come, then
-   start afresh. Returns what frame_decoder_feed() returns. */
-int frame_decoder_finish(struct frame_decoder *decoder, const struct frame_sink *sink);
+/* End of input: an unterminated fragment will come out of
+   frame_decoder_next() as if its LF had come; after that the decoder starts
+   afresh (for the next publisher). */
+void frame_decoder_finish(struct frame_decoder *decoder);
+
+/* The next frame, in *frame: true, or false when the bytes fed so far hold
+   no more complete frame. frame->message stays valid until the next call. */
+bool frame_decoder_next(struct frame_decoder *decoder, struct frame *frame);
 
 /* Does the decoder hold part of a frame whose LF has not come yet? */
 bool frame_decoder_mid_frame(const struct frame_decoder *decoder);
 
-/* Number of the line that is being or was just delivered: every frame
-   counts, empty ones too. Publishers name it in their error messages. */
-size_t frame_decoder_line(const struct frame_decoder *decoder);
-
-/* Can this message be framed? */
-enum frame_check {
+/* Can this line be sent as a frame? */
+enum frame_verdict {
     FRAME_OK,
     FRAME_EMPTY,        /* nothing to send */
     FRAME_TOO_LONG,     /* over MESSAGE_MAX bytes */
     FRAME_ENDS_WITH_CR  /* a reader would take its last CR for a line ending */
 };
 
-enum frame_check frame_check(const char *message, size_t len);
+enum frame_verdict frame_check(const struct frame *line);
 
-/* Is this message exactly "exit"? */
-bool frame_is_exit(const char *message, size_t len);
+/* Is this message exactly "exit"? (Inline, like the batch functions below:
+   they run once per message, and a call would cost more than they do.) */
+static inline bool frame_is_exit(const char *message, size_t len)
+{
+    return len == sizeof EXIT_MESSAGE - 1 && memcmp(message, EXIT_MESSAGE, len) == 0;
+}
 
+/* Lines of standard input (or any descriptor), read in chunks of
+   READ_CHUNK bytes: a terminal gives one line per read(), a file or a pipe
+   as many as are waiting. */
+struct line_reader {
+    int fd;
+    bool ended; /* read() returned 0 */
+    struct frame_decoder decoder;
+    char chunk[READ_CHUNK];
+};
+
+void line_reader_init(struct line_reader *reader, int fd);
+
+/* The next line, in *line, as frame_decoder_next() gives frames (an empty
+   line is skipped; an overlong one comes with line->overlong). Returns 1, 0
+   at end of input, or -1 after a read error, reported as
+   "standard input: ERROR". */
+int line_reader_next(struct line_reader *reader, struct frame *line);
+
+/* Would line_reader_next() have to wait for input: no whole line is held,
+   and the descriptor has nothing to read right now? A publisher sends its
+   batch before it waits, and prompts only then. */
+bool line_reader_would_wait(const struct line_reader *reader);
+
+/* Is part of a line read, and its LF still to come? */
+bool line_reader_mid_line(const struct line_reader *reader);
+
+/* Whole frames waiting for one write() of at most FRAME_MAX bytes. */
 struct frame_batch {
     size_t len;
     char data[FRAME_MAX];
 };
 
-void frame_batch_init(struct frame_batch *batch);
+static inline void frame_batch_init(struct frame_batch *batch) { batch->len = 0; }
 
-/* Would message + LF still fit? */
-bool frame_batch_fits(const struct frame_batch *batch, size_t message_len);
+/* Would the frame of a message of this length, message + LF, still fit? */
+static inline bool frame_batch_fits(const struct frame_batch *batch, size_t message_len)
+{
+    return message_len < sizeof batch->data - batch->len;
+}
 
-/* Append message + LF. The caller checked frame_check() == FRAME_OK and
-   frame_batch_fits(). */
-void frame_batch_add(struct frame_batch *batch, const char *message, size_t len);
+/* Append message + LF. The message passed frame_check() and fits. */
+static inline void frame_batch_add(struct frame_batch *batch, const char *message, size_t len)
+{
+    memcpy(batch->data + batch->len, message, len);
+    batch->data[batch->len + len] = '\n';
+    batch->len += len + 1;
+}
 
 #endif

@@ -1,50 +1,54 @@
-/* signals.c: SIGINT, SIGTERM and SIGPIPE handling (see signals.h). */
+/* signals.c: SIGINT, SIGTERM and SIGPIPE (see signals.h). */
 #include "signals.h"
 
 #include <string.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t exit_at_once = 1;
-static volatile sig_atomic_t stop_signal = 0;
+static volatile sig_atomic_t first_signal = 0;
+static volatile sig_atomic_t signal_count = 0;
 
 static void on_stop_signal(int signo)
 {
     /* _exit() is async-signal-safe; exit() is not (it runs stdio cleanup). */
     if (exit_at_once)
         _exit(128 + signo);
-    stop_signal = signo;
+    if (first_signal == 0)
+        first_signal = signo;
+    if (signal_count < 2)
+        signal_count++;
 }
 
-int signals_install(void)
+int signals_install(enum signals_stop stop)
 {
+    exit_at_once = stop == SIGNALS_EXIT_AT_ONCE;
+    first_signal = 0;
+    signal_count = 0;
+
     struct sigaction action;
     memset(&action, 0, sizeof action);
     sigemptyset(&action.sa_mask);
-
     action.sa_handler = SIG_IGN;
     if (sigaction(SIGPIPE, &action, NULL) < 0)
         return -1;
 
     /* No SA_RESTART: a blocked write() to a stalled standard output must
-       return EINTR so that the program can give up and exit. */
+       return (EINTR, or the count written so far) so that the subscriber
+       can see the signal. Each stop signal blocks the other while its
+       handler runs, so the two cannot both count as "first". */
     action.sa_handler = on_stop_signal;
     action.sa_flags = 0;
+    signals_add_stop_signals(&action.sa_mask);
     if (sigaction(SIGINT, &action, NULL) < 0 || sigaction(SIGTERM, &action, NULL) < 0)
         return -1;
     return 0;
 }
 
-void signals_exit_at_once(bool at_once)
-{
-    exit_at_once = at_once;
-    /* A signal that came while we were recording would otherwise be lost. */
-    if (at_once && stop_signal != 0)
-        _exit(128 + stop_signal);
-}
+int signals_stop_requested(void) { return first_signal; }
 
-int signals_stop_requested(void) { return stop_signal; }
+int signals_stop_count(void) { return signal_count; }
 
-int signals_exit_status(void) { return 128 + stop_signal; }
+int signals_exit_status(void) { return 128 + first_signal; }
 
 void signals_add_stop_signals(sigset_t *set)
 {
