@@ -1,5 +1,8 @@
-/* test_fifo.c: FIFO preparation and opening against real paths: every kind
-   of thing that can stand where the FIFO should be. */
+/* test_fifo.c: the fifo module against real paths and real FIFOs: every
+   kind of thing that can stand where the FIFO should be, FIFOs of another
+   user or writable by others, the standard streams kept off the pipe,
+   reading without blocking, reopening before closing, and a publisher's
+   write surviving a subscriber that went away. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,23 +11,31 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "capture.h"
+#include "mock_io.h"
 #include "scratch.h"
 #include "lib/fifo.h"
 #include "lib/report.h"
+#include "lib/signals.h"
 
 static char path[256], other[256];
 
 static int setup(void **state)
 {
     (void)state;
+    mock_io_reset();
     const char *dir = scratch_dir();
     snprintf(path, sizeof path, "%s/pipe", dir);
     snprintf(other, sizeof other, "%s/other", dir);
@@ -63,14 +74,109 @@ static void creates_a_missing_fifo_with_mode_0600(void **state)
     assert_int_equal(st.st_mode & 0777, 0600);
 }
 
-static void accepts_an_existing_fifo(void **state)
+/* An existing FIFO of ours with exactly these permissions. */
+static void make_fifo(mode_t mode)
+{
+    assert_int_equal(mkfifo(path, 0600), 0);
+    assert_int_equal(chmod(path, mode), 0); /* whatever the umask */
+}
+
+static void accepts_an_existing_fifo_0644_left_as_it_was(void **state)
 {
     (void)state;
-    assert_int_equal(mkfifo(path, 0644), 0);
+    make_fifo(0644); /* a plain mkfifo under umask 022 */
     expect_prepare(0, NULL);
     struct stat st;
     assert_int_equal(lstat(path, &st), 0);
-    assert_int_equal(st.st_mode & 0777, 0644); /* left as it was */
+    assert_int_equal(st.st_mode & 0777, 0644);
+}
+
+static void accepts_group_write_0660(void **state)
+{
+    (void)state;
+    make_fifo(0660); /* the owner's choice */
+    expect_prepare(0, NULL);
+}
+
+static void refuses_a_fifo_others_may_write_to(void **state)
+{
+    (void)state;
+    make_fifo(0622);
+    expect_prepare(-1, "other users may write to it (mode 0622), so they could inject messages");
+    struct stat st;
+    assert_int_equal(lstat(path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0622); /* not changed */
+}
+
+/* A FIFO that belongs to uid 65534 (nobody): only root can make one. */
+static bool make_fifo_of_nobody(mode_t mode)
+{
+    if (geteuid() != 0) {
+        printf("skipped: only root can give a FIFO to another user (uid 65534)\n");
+        return false;
+    }
+    make_fifo(mode);
+    assert_int_equal(chown(path, 65534, 65534), 0);
+    return true;
+}
+
+static void refuses_a_fifo_of_another_user(void **state)
+{
+    (void)state;
+    if (!make_fifo_of_nobody(0600))
+        skip();
+    expect_prepare(-1, "belongs to another user (uid 65534), who could read or inject messages");
+}
+
+static void names_the_owner_when_both_checks_fail(void **state)
+{
+    (void)state;
+    if (!make_fifo_of_nobody(0666))
+        skip();
+    expect_prepare(-1, "belongs to another user (uid 65534), who could read or inject messages");
+}
+
+/* The same checks again with fstat() on the opened descriptor: the FIFO
+   changed between fifo_prepare() and the open. */
+static void expect_open_refused(const char *reason, bool as_writer)
+{
+    char line[512];
+    snprintf(line, sizeof line, "test: %s: %s\n", path, reason);
+    int reader = open(path, O_RDONLY | O_NONBLOCK); /* so a writer need not wait */
+    struct fifo_writer writer;
+    struct fifo_reader pipe;
+    capture_begin();
+    int result = as_writer ? fifo_writer_open(&writer, path) : fifo_reader_open(&pipe, path);
+    const char *err = capture_end();
+    assert_int_equal(result, -1);
+    assert_string_equal(err, line);
+    close(reader);
+}
+
+static void open_rechecks_the_mode_with_fstat(void **state)
+{
+    (void)state;
+    assert_int_equal(fifo_prepare(path), 0);
+    assert_int_equal(chmod(path, 0602), 0);
+    expect_open_refused("other users may write to it (mode 0602), so they could inject messages",
+                        false);
+    expect_open_refused("other users may write to it (mode 0602), so they could inject messages",
+                        true);
+}
+
+static void open_rechecks_the_owner_with_fstat(void **state)
+{
+    (void)state;
+    if (geteuid() != 0) {
+        printf("skipped: only root can give a FIFO to another user (uid 65534)\n");
+        skip();
+    }
+    assert_int_equal(fifo_prepare(path), 0);
+    assert_int_equal(chown(path, 65534, 65534), 0);
+    expect_open_refused("belongs to another user (uid 65534), who could read or inject messages",
+                        false);
+    expect_open_refused("belongs to another user (uid 65534), who could read or inject messages",
+                        true);
 }
 
 static void refuses_a_regular_file_and_leaves_it_alone(void **state)
@@ -148,31 +254,33 @@ static void names_the_system_error_for_a_missing_directory(void **state)
 static void reader_opens_at_once_without_blocking(void **state)
 {
     (void)state;
+    struct fifo_reader pipe;
     assert_int_equal(fifo_prepare(path), 0);
-    int fd = fifo_open_reader(path); /* no writer: would hang if it blocked */
-    assert_true(fd >= 0);
-    int flags = fcntl(fd, F_GETFL);
+    assert_int_equal(fifo_reader_open(&pipe, path), 0); /* no writer: would hang if it blocked */
+    int flags = fcntl(pipe.fd, F_GETFL);
     assert_true(flags & O_NONBLOCK);
-    assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
-    close(fd);
+    assert_true(fcntl(pipe.fd, F_GETFD) & FD_CLOEXEC);
+    close(pipe.fd);
 }
 
 static void writer_opens_blocking_once_a_reader_is_there(void **state)
 {
     (void)state;
+    struct fifo_reader pipe;
+    struct fifo_writer writer;
     assert_int_equal(fifo_prepare(path), 0);
-    int reader = fifo_open_reader(path);
+    assert_int_equal(fifo_reader_open(&pipe, path), 0);
     capture_begin();
-    int fd = fifo_open_writer(path);
+    int result = fifo_writer_open(&writer, path);
     const char *err = capture_end();
-    assert_true(fd >= 0);
+    assert_int_equal(result, 0);
     assert_string_equal(err, ""); /* a reader was there: no waiting notice */
-    assert_false(fcntl(fd, F_GETFL) & O_NONBLOCK);
-    assert_int_equal(write(fd, "hi\n", 3), 3);
+    assert_false(fcntl(writer.fd, F_GETFL) & O_NONBLOCK);
+    assert_int_equal(write(writer.fd, "hi\n", 3), 3);
     char buffer[8];
-    assert_int_equal(read(reader, buffer, sizeof buffer), 3);
-    close(fd);
-    close(reader);
+    assert_int_equal(read(pipe.fd, buffer, sizeof buffer), 3);
+    close(writer.fd);
+    close(pipe.fd);
 }
 
 static void writer_refuses_a_symlink_swapped_in_after_prepare(void **state)
@@ -182,12 +290,13 @@ static void writer_refuses_a_symlink_swapped_in_after_prepare(void **state)
     assert_int_equal(rename(path, other), 0);
     assert_int_equal(symlink(other, path), 0);
     int reader = open(other, O_RDONLY | O_NONBLOCK);
+    struct fifo_writer writer;
     capture_begin();
-    int fd = fifo_open_writer(path);
+    int result = fifo_writer_open(&writer, path);
     const char *err = capture_end();
     char line[512];
     snprintf(line, sizeof line, "test: %s: is a symbolic link, not a named pipe\n", path);
-    assert_int_equal(fd, -1);
+    assert_int_equal(result, -1);
     assert_string_equal(err, line);
     close(reader);
 }
@@ -195,15 +304,313 @@ static void writer_refuses_a_symlink_swapped_in_after_prepare(void **state)
 static void reader_refuses_a_regular_file_swapped_in_after_prepare(void **state)
 {
     (void)state;
-    int fd = open(path, O_WRONLY | O_CREAT, 0644);
+    int fd = open(path, O_WRONLY | O_CREAT, 0600);
     close(fd);
+    struct fifo_reader pipe;
     capture_begin();
-    fd = fifo_open_reader(path);
+    int result = fifo_reader_open(&pipe, path);
     const char *err = capture_end();
     char line[512];
     snprintf(line, sizeof line, "test: %s: exists and is not a named pipe\n", path);
-    assert_int_equal(fd, -1);
+    assert_int_equal(result, -1);
     assert_string_equal(err, line);
+}
+
+/* Run fifo_guard_std_streams() in a child with the descriptors in `closed`
+   closed; return its exit status: 0 when every closed one became /dev/null,
+   the open ones were left alone, and a FIFO opened next got a descriptor
+   above 2. */
+static int guard_in_child(const int *closed, size_t n)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct stat before[3], after, null_st;
+        for (int fd = 0; fd < 3; fd++)
+            if (fstat(fd, &before[fd]) < 0)
+                _exit(9);
+        for (size_t i = 0; i < n; i++)
+            close(closed[i]);
+        if (fifo_guard_std_streams() != 0)
+            _exit(10);
+        if (stat("/dev/null", &null_st) < 0)
+            _exit(11);
+        for (int fd = 0; fd < 3; fd++) {
+            bool was_closed = false;
+            for (size_t i = 0; i < n; i++)
+                was_closed |= closed[i] == fd;
+            if (fstat(fd, &after) < 0)
+                _exit(12);
+            if (was_closed && after.st_rdev != null_st.st_rdev)
+                _exit(13);
+            if (!was_closed && after.st_ino != before[fd].st_ino)
+                _exit(14);
+        }
+        struct fifo_reader pipe;
+        if (fifo_prepare(path) < 0 || fifo_reader_open(&pipe, path) < 0)
+            _exit(15);
+        _exit(pipe.fd > 2 ? 0 : 16);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+static void guard_puts_dev_null_on_closed_std_streams(void **state)
+{
+    (void)state;
+    const int all[] = {0, 1, 2}, err_only[] = {2}, in_and_err[] = {0, 2};
+    assert_int_equal(guard_in_child(all, 3), 0);
+    assert_int_equal(guard_in_child(err_only, 1), 0);
+    assert_int_equal(guard_in_child(in_and_err, 2), 0);
+    assert_int_equal(guard_in_child(NULL, 0), 0);
+}
+
+static enum fifo_read_result read_pipe(struct fifo_reader *pipe, char *buffer, size_t *got)
+{
+    return fifo_reader_read(pipe, buffer, 64, got);
+}
+
+static void reader_tells_bytes_end_of_file_and_nothing_yet_apart(void **state)
+{
+    (void)state;
+    struct fifo_reader pipe;
+    char buffer[64];
+    size_t got;
+    assert_int_equal(fifo_prepare(path), 0);
+    assert_int_equal(fifo_reader_open(&pipe, path), 0);
+
+    /* Just opened, no writer yet: read() says 0, which is no end of file. */
+    assert_int_equal(read_pipe(&pipe, buffer, &got), FIFO_NOTHING_YET);
+    int writer = open(path, O_WRONLY | O_NONBLOCK);
+    assert_true(writer >= 0);
+    assert_int_equal(read_pipe(&pipe, buffer, &got), FIFO_NOTHING_YET); /* EAGAIN */
+    assert_int_equal(__real_write(writer, "ab\n", 3), 3);
+    assert_int_equal(fifo_reader_wait(&pipe), 0);
+    assert_int_equal(read_pipe(&pipe, buffer, &got), FIFO_BYTES);
+    assert_int_equal(got, 3);
+    assert_memory_equal(buffer, "ab\n", 3);
+    assert_int_equal(read_pipe(&pipe, buffer, &got), FIFO_NOTHING_YET);
+    close(writer);
+    assert_int_equal(read_pipe(&pipe, buffer, &got), FIFO_END_OF_FILE);
+    close(pipe.fd);
+}
+
+static void a_writer_that_came_and_went_is_an_end_of_file(void **state)
+{
+    (void)state;
+    struct fifo_reader pipe;
+    char buffer[64];
+    size_t got;
+    assert_int_equal(fifo_prepare(path), 0);
+    assert_int_equal(fifo_reader_open(&pipe, path), 0);
+    int writer = open(path, O_WRONLY | O_NONBLOCK);
+    close(writer);
+    assert_int_equal(fifo_reader_wait(&pipe), 0); /* would hang if it missed the hang-up */
+    assert_int_equal(read_pipe(&pipe, buffer, &got), FIFO_END_OF_FILE);
+    close(pipe.fd);
+}
+
+static void wait_returns_at_once_after_a_stop_signal(void **state)
+{
+    (void)state;
+    struct fifo_reader pipe;
+    assert_int_equal(fifo_prepare(path), 0);
+    assert_int_equal(fifo_reader_open(&pipe, path), 0);
+    assert_int_equal(signals_install(SIGNALS_RECORD), 0);
+    mock_raise(SIGTERM);
+    assert_int_equal(fifo_reader_wait(&pipe), 0); /* no writer: it would sleep forever */
+    assert_int_equal(signals_exit_status(), 143);
+    assert_int_equal(signals_install(SIGNALS_RECORD), 0); /* forget it */
+    close(pipe.fd);
+}
+
+static void reopen_opens_the_new_descriptor_before_closing_the_old(void **state)
+{
+    (void)state;
+    struct fifo_reader pipe;
+    char buffer[64];
+    size_t got;
+    assert_int_equal(fifo_prepare(path), 0);
+    assert_int_equal(fifo_reader_open(&pipe, path), 0);
+
+    /* A publisher opens, writes and closes while only the old descriptor is
+       open. Closed first, that descriptor would take the pipe's last
+       opener with it, and the kernel would free "kept" unread. */
+    int writer = open(path, O_WRONLY | O_NONBLOCK);
+    assert_true(writer >= 0);
+    assert_int_equal(__real_write(writer, "kept\n", 5), 5);
+    close(writer);
+    int old_fd = pipe.fd;
+    assert_int_equal(fifo_reader_reopen(&pipe), 0);
+    assert_int_not_equal(fcntl(old_fd, F_GETFD), 0); /* closed... */
+    assert_int_equal(errno, EBADF);
+    assert_int_equal(read_pipe(&pipe, buffer, &got), FIFO_BYTES); /* ...but "kept" was kept */
+    assert_int_equal(got, 5);
+    assert_memory_equal(buffer, "kept\n", 5);
+    close(pipe.fd);
+}
+
+static void reopen_checks_the_path_again(void **state)
+{
+    (void)state;
+    struct fifo_reader pipe;
+    assert_int_equal(fifo_prepare(path), 0);
+    assert_int_equal(fifo_reader_open(&pipe, path), 0);
+
+    /* Removed while we waited: made again. */
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(fifo_reader_reopen(&pipe), 0);
+    struct stat st;
+    assert_int_equal(lstat(path, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+
+    /* A file put in its place: refused. */
+    assert_int_equal(unlink(path), 0);
+    int fd = open(path, O_WRONLY | O_CREAT, 0600);
+    close(fd);
+    char line[512];
+    snprintf(line, sizeof line, "test: %s: exists and is not a named pipe\n", path);
+    capture_begin();
+    int result = fifo_reader_reopen(&pipe);
+    const char *err = capture_end();
+    assert_int_equal(result, -1);
+    assert_string_equal(err, line);
+}
+
+/* A subscriber stand-in: opens the FIFO (blocking) and reads it to end of
+   file. With wait_for_notice, it first waits until the publisher has said
+   on standard error (captured) that it waits for a subscriber. */
+struct reader {
+    pthread_t thread;
+    bool wait_for_notice;
+    char got[256];
+    size_t len;
+};
+
+static bool notice_printed(void)
+{
+    char text[4096] = "";
+    int fd = open("/proc/self/fd/2", O_RDONLY);
+    if (fd < 0)
+        return false;
+    ssize_t n = pread(fd, text, sizeof text - 1, 0);
+    close(fd);
+    return n > 0 && strstr(text, ": waiting for a subscriber\n") != NULL;
+}
+
+static void *read_to_eof(void *arg)
+{
+    struct reader *r = arg;
+    const struct timespec moment = {0, 1000000};
+    for (int tries = 0; r->wait_for_notice && !notice_printed(); tries++) {
+        if (tries > 20000) /* 20 s: the test has failed, not hung */
+            return NULL;
+        nanosleep(&moment, NULL);
+    }
+    int fd = open(path, O_RDONLY);
+    for (;;) {
+        ssize_t n = __real_read(fd, r->got + r->len, sizeof r->got - r->len);
+        if (n <= 0)
+            break;
+        r->len += (size_t)n;
+    }
+    close(fd);
+    return NULL;
+}
+
+static void start_reader(struct reader *r, bool wait_for_notice)
+{
+    memset(r, 0, sizeof *r);
+    r->wait_for_notice = wait_for_notice;
+    assert_int_equal(pthread_create(&r->thread, NULL, read_to_eof, r), 0);
+}
+
+static void batch_is_resent_whole_after_epipe(void **state)
+{
+    (void)state;
+    static struct frame_batch batch;
+    struct fifo_writer writer;
+    struct reader reader;
+    assert_int_equal(fifo_prepare(path), 0);
+    start_reader(&reader, false);
+    capture_begin();
+    assert_int_equal(fifo_writer_open(&writer, path), 0);
+    capture_end();
+
+    frame_batch_init(&batch);
+    frame_batch_add(&batch, "one", 3);
+    frame_batch_add(&batch, "two", 3);
+    mock_write_fail(writer.fd, EPIPE, 1);
+    capture_begin();
+    int result = fifo_writer_send(&writer, &batch);
+    char *err = strdup(capture_end());
+    close(writer.fd);
+    pthread_join(reader.thread, NULL);
+
+    char expected[512];
+    snprintf(expected, sizeof expected, "test: %s: subscriber went away (broken pipe)\n", path);
+    assert_int_equal(result, 0);
+    assert_int_equal(batch.len, 0);
+    assert_string_equal(err, expected);
+    assert_int_equal(reader.len, 8); /* once, not twice */
+    assert_memory_equal(reader.got, "one\ntwo\n", 8);
+    free(err);
+}
+
+static void unread_frames_survive_a_change_of_subscriber(void **state)
+{
+    (void)state;
+    static struct frame_batch batch;
+    struct fifo_writer writer;
+    assert_int_equal(fifo_prepare(path), 0);
+
+    /* The first subscriber connects, reads nothing, and goes away. */
+    int first = open(path, O_RDONLY | O_NONBLOCK);
+    assert_int_equal(fifo_writer_open(&writer, path), 0);
+    assert_int_equal(__real_write(writer.fd, "unread\n", 7), 7);
+    close(first);
+
+    /* The next write fails for real with EPIPE (SIGPIPE is ignored); the
+       publisher waits for the next subscriber, which comes only once the
+       publisher has said that it waits: by then the publisher must still
+       hold its old descriptor, or the kernel has thrown "unread" away. */
+    struct reader second;
+    start_reader(&second, true);
+    frame_batch_init(&batch);
+    frame_batch_add(&batch, "after", 5);
+    capture_begin();
+    int result = fifo_writer_send(&writer, &batch);
+    capture_end();
+    close(writer.fd);
+    pthread_join(second.thread, NULL);
+
+    assert_int_equal(result, 0);
+    assert_int_equal(second.len, 13);
+    assert_memory_equal(second.got, "unread\nafter\n", 13);
+}
+
+static void other_write_errors_are_reported_not_retried(void **state)
+{
+    (void)state;
+    static struct frame_batch batch;
+    struct fifo_writer writer;
+    assert_int_equal(fifo_prepare(path), 0);
+    int reader = open(path, O_RDONLY | O_NONBLOCK);
+    assert_int_equal(fifo_writer_open(&writer, path), 0);
+    frame_batch_init(&batch);
+    frame_batch_add(&batch, "x", 1);
+    mock_write_fail(writer.fd, EIO, 1);
+    capture_begin();
+    int result = fifo_writer_send(&writer, &batch);
+    const char *err = capture_end();
+    char expected[512];
+    snprintf(expected, sizeof expected, "test: %s: Input/output error\n", path);
+    assert_int_equal(result, -1);
+    assert_string_equal(err, expected);
+    close(writer.fd);
+    close(reader);
 }
 
 #define FIFO_TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -211,9 +618,16 @@ static void reader_refuses_a_regular_file_swapped_in_after_prepare(void **state)
 int main(void)
 {
     report_set_program("test");
+    signal(SIGPIPE, SIG_IGN); /* as signals_install() does in the programs */
     const struct CMUnitTest tests[] = {
         FIFO_TEST(creates_a_missing_fifo_with_mode_0600),
-        FIFO_TEST(accepts_an_existing_fifo),
+        FIFO_TEST(accepts_an_existing_fifo_0644_left_as_it_was),
+        FIFO_TEST(accepts_group_write_0660),
+        FIFO_TEST(refuses_a_fifo_others_may_write_to),
+        FIFO_TEST(refuses_a_fifo_of_another_user),
+        FIFO_TEST(names_the_owner_when_both_checks_fail),
+        FIFO_TEST(open_rechecks_the_mode_with_fstat),
+        FIFO_TEST(open_rechecks_the_owner_with_fstat),
         FIFO_TEST(refuses_a_regular_file_and_leaves_it_alone),
         FIFO_TEST(refuses_a_directory),
         FIFO_TEST(refuses_a_socket),
@@ -225,6 +639,15 @@ int main(void)
         FIFO_TEST(writer_opens_blocking_once_a_reader_is_there),
         FIFO_TEST(writer_refuses_a_symlink_swapped_in_after_prepare),
         FIFO_TEST(reader_refuses_a_regular_file_swapped_in_after_prepare),
+        FIFO_TEST(guard_puts_dev_null_on_closed_std_streams),
+        FIFO_TEST(reader_tells_bytes_end_of_file_and_nothing_yet_apart),
+        FIFO_TEST(a_writer_that_came_and_went_is_an_end_of_file),
+        FIFO_TEST(wait_returns_at_once_after_a_stop_signal),
+        FIFO_TEST(reopen_opens_the_new_descriptor_before_closing_the_old),
+        FIFO_TEST(reopen_checks_the_path_again),
+        FIFO_TEST(batch_is_resent_whole_after_epipe),
+        FIFO_TEST(unread_frames_survive_a_change_of_subscriber),
+        FIFO_TEST(other_write_errors_are_reported_not_retried),
     };
     return cmocka_run_group_tests_name("fifo", tests, NULL, NULL);
 }

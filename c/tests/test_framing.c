@@ -1,26 +1,34 @@
-/* test_framing.c: the frame decoder and the batch, against every golden
-   vector (shared/vectors/), fed all at once, byte by byte, and split in two
-   at every point. */
+/* test_framing.c: the frame decoder, the line reader and the batch. The
+   decoder runs against every golden vector (shared/vectors/), fed whole,
+   byte by byte, and split in two at every point; what it delivers, printed
+   the way a subscriber prints it, must be NAME.out (and, printed raw,
+   NAME.out-raw) exactly, with NAME.err's lines for the frames it discards. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "capture.h"
 #include "lib/framing.h"
+#include "lib/report.h"
+#include "mock_io.h"
 #include "vectors.h"
 
-/* What a subscriber would print for the messages the decoder delivers. */
+/* What a subscriber would print for the frames the decoder delivers. */
 struct transcript {
+    bool raw;
+    bool stopped; /* "exit" came */
     char *out;
     size_t out_len, out_cap;
     char err[4096];
     size_t err_len;
-    int messages;
 };
 
 static void append(struct transcript *t, const char *data, size_t n)
@@ -34,55 +42,63 @@ static void append(struct transcript *t, const char *data, size_t n)
     t->out_len += n;
 }
 
-static int on_message(void *context, const char *message, size_t len)
+static void print_frame(struct transcript *t, const struct frame *frame)
 {
-    struct transcript *t = context;
-    assert_true(len >= 1 && len <= MESSAGE_MAX);
-    assert_null(memchr(message, '\n', len));
-    t->messages++;
-    if (frame_is_exit(message, len)) {
-        append(t, EXITING_LINE, strlen(EXITING_LINE));
-        return 1;
+    if (frame->overlong) {
+        int n = snprintf(t->err + t->err_len, sizeof t->err - t->err_len,
+                         "sub: PIPE: discarded a frame of %zu bytes, over the %d-byte limit\n",
+                         frame->len, MESSAGE_MAX);
+        t->err_len += (size_t)n;
+        return;
     }
-    append(t, RECEIVED_PREFIX, strlen(RECEIVED_PREFIX));
-    append(t, message, len);
+    assert_true(frame->len >= 1 && frame->len <= MESSAGE_MAX);
+    assert_null(memchr(frame->message, '\n', frame->len));
+    if (frame_is_exit(frame->message, frame->len)) {
+        append(t, t->raw ? "exit\n" : "Exiting...\n", t->raw ? 5 : 11);
+        t->stopped = true;
+        return;
+    }
+    if (!t->raw)
+        append(t, "Received: ", 10);
+    append(t, frame->message, frame->len);
     append(t, "\n", 1);
-    return 0;
 }
 
-static int on_overlong(void *context, size_t len)
-{
-    struct transcript *t = context;
-    int n = snprintf(t->err + t->err_len, sizeof t->err - t->err_len,
-                     "sub: PIPE: discarded a frame of %zu bytes, over the %d-byte limit\n", len,
-                     MESSAGE_MAX);
-    t->err_len += (size_t)n;
-    return 0;
-}
-
-/* Decode `bytes` cut into pieces at the given offsets (ascending), then end
-   of file, and compare with the vector's expected output. */
-static void decode_in_pieces(const struct vector *v, const size_t *cuts, size_t ncuts)
+/* Decode the vector's pipe bytes cut at the given offsets (ascending), then
+   end of file, and compare with what the vector expects. */
+static void decode_in_pieces(const struct vector *v, const size_t *cuts, size_t ncuts, bool raw)
 {
     static struct frame_decoder decoder;
-    struct transcript t = {0};
-    const struct frame_sink sink = {on_message, on_overlong, &t};
+    struct transcript t = {.raw = raw};
+    struct frame frame;
     frame_decoder_init(&decoder);
 
     size_t start = 0;
-    int stop = 0;
-    for (size_t i = 0; i <= ncuts && stop == 0; i++) {
+    for (size_t i = 0; i <= ncuts && !t.stopped; i++) {
         size_t end = i < ncuts ? cuts[i] : v->pipe.len;
-        stop = frame_decoder_feed(&decoder, v->pipe.data + start, end - start, &sink);
+        /* Each piece in a buffer of its own, overwritten after use, as a
+           read() into one chunk buffer would be. */
+        char *piece = malloc(end - start + 1);
+        assert_non_null(piece);
+        memcpy(piece, v->pipe.data + start, end - start);
+        frame_decoder_feed(&decoder, piece, end - start);
+        while (!t.stopped && frame_decoder_next(&decoder, &frame))
+            print_frame(&t, &frame);
+        memset(piece, '#', end - start);
+        free(piece);
         start = end;
     }
-    if (stop == 0)
-        frame_decoder_finish(&decoder, &sink);
+    if (!t.stopped) {
+        frame_decoder_finish(&decoder);
+        while (!t.stopped && frame_decoder_next(&decoder, &frame))
+            print_frame(&t, &frame);
+    }
 
-    if (t.out_len != v->out.len || memcmp(t.out, v->out.data, t.out_len) != 0)
-        fail_msg("%s: decoded output differs (%zu bytes, expected %zu)", v->name, t.out_len,
-                 v->out.len);
-    if (!v->from_stdin) /* raw cases: the subscriber's stderr */
+    const struct bytes *expected = raw ? &v->out_raw : &v->out;
+    if (t.out_len != expected->len || memcmp(t.out, expected->data, t.out_len) != 0)
+        fail_msg("%s%s: decoded output differs (%zu bytes, expected %zu; %zu cuts)", v->name,
+                 raw ? " (raw)" : "", t.out_len, expected->len, ncuts);
+    if (!v->from_stdin) /* raw cases: the subscriber's standard error */
         assert_string_equal(t.err, v->err.data);
     free(t.out);
 }
@@ -104,11 +120,14 @@ static int unload(void **state)
     return 0;
 }
 
-static void every_vector_all_at_once(void **state)
+static void every_vector_whole(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < nvectors; i++)
-        decode_in_pieces(&vectors[i], NULL, 0);
+    const size_t no_cuts[1] = {0};
+    for (size_t i = 0; i < nvectors; i++) {
+        decode_in_pieces(&vectors[i], no_cuts, 0, false);
+        decode_in_pieces(&vectors[i], no_cuts, 0, true);
+    }
 }
 
 static void every_vector_byte_by_byte(void **state)
@@ -121,7 +140,8 @@ static void every_vector_byte_by_byte(void **state)
         assert_non_null(cuts);
         for (size_t c = 0; c < ncuts; c++)
             cuts[c] = c + 1;
-        decode_in_pieces(v, cuts, ncuts);
+        decode_in_pieces(v, cuts, ncuts, false);
+        decode_in_pieces(v, cuts, ncuts, true);
         free(cuts);
     }
 }
@@ -139,30 +159,29 @@ static void every_vector_split_in_two_everywhere(void **state)
                            (cut + 1 < v->pipe.len && v->pipe.data[cut + 1] == '\n');
             if (v->pipe.len > 20000 && !near_lf && cut % 101 != 0)
                 continue;
-            decode_in_pieces(v, &cut, 1);
+            decode_in_pieces(v, &cut, 1, false);
+            decode_in_pieces(v, &cut, 1, true);
         }
     }
 }
 
-/* Counts of what the decoder delivered. */
+/* Feed data and count what comes out. */
 struct counts {
     int messages;
     int overlong;
+    size_t last_len;
 };
 
-static int count_messages(void *context, const char *message, size_t len)
+static void drain(struct frame_decoder *decoder, struct counts *counts)
 {
-    (void)message;
-    (void)len;
-    ((struct counts *)context)->messages++;
-    return 0;
-}
-
-static int count_overlong(void *context, size_t len)
-{
-    (void)len;
-    ((struct counts *)context)->overlong++;
-    return 0;
+    struct frame frame;
+    while (frame_decoder_next(decoder, &frame)) {
+        if (frame.overlong)
+            counts->overlong++;
+        else
+            counts->messages++;
+        counts->last_len = frame.len;
+    }
 }
 
 static void memory_stays_bounded_on_a_huge_frame(void **state)
@@ -172,26 +191,19 @@ static void memory_stays_bounded_on_a_huge_frame(void **state)
     static struct frame_decoder decoder;
     static char block[65536];
     struct counts counts = {0};
-    const struct frame_sink sink = {count_messages, count_overlong, &counts};
     memset(block, 'x', sizeof block);
     frame_decoder_init(&decoder);
-    for (int i = 0; i < 160; i++)
-        assert_int_equal(frame_decoder_feed(&decoder, block, sizeof block, &sink), 0);
+    for (int i = 0; i < 160; i++) {
+        frame_decoder_feed(&decoder, block, sizeof block);
+        drain(&decoder, &counts);
+    }
     assert_true(decoder.held <= sizeof decoder.pending);
     assert_int_equal(decoder.discarded, 160 * sizeof block);
-    assert_int_equal(frame_decoder_feed(&decoder, "\nok\n", 4, &sink), 0);
+    frame_decoder_feed(&decoder, "\nok\n", 4);
+    drain(&decoder, &counts);
     assert_int_equal(counts.overlong, 1);
     assert_int_equal(counts.messages, 1); /* "ok": back in step after the LF */
     assert_int_equal(decoder.discarded, 0);
-}
-
-static size_t reported_len;
-
-static int remember_len(void *context, size_t len)
-{
-    (void)context;
-    reported_len = len;
-    return 0;
 }
 
 static void discarded_count_leaves_out_lf_and_one_cr(void **state)
@@ -200,32 +212,64 @@ static void discarded_count_leaves_out_lf_and_one_cr(void **state)
     static char frame[5003];
     static struct frame_decoder decoder;
     struct counts counts = {0};
-    const struct frame_sink sink = {count_messages, remember_len, &counts};
     memset(frame, 'y', 5000);
     memcpy(frame + 5000, "\r\r\n", 3); /* one CR is the line ending, one is data */
     frame_decoder_init(&decoder);
     /* Split so that the CR before the LF comes in a chunk of its own. */
-    frame_decoder_feed(&decoder, frame, 5001, &sink);
-    frame_decoder_feed(&decoder, frame + 5001, 1, &sink);
-    frame_decoder_feed(&decoder, frame + 5002, 1, &sink);
-    assert_int_equal(reported_len, 5001);
+    frame_decoder_feed(&decoder, frame, 5001);
+    drain(&decoder, &counts);
+    frame_decoder_feed(&decoder, frame + 5001, 1);
+    drain(&decoder, &counts);
+    frame_decoder_feed(&decoder, frame + 5002, 1);
+    drain(&decoder, &counts);
+    assert_int_equal(counts.overlong, 1);
+    assert_int_equal(counts.last_len, 5001);
     assert_int_equal(counts.messages, 0);
 }
 
-static void line_numbers_count_empty_lines(void **state)
+static void frames_are_numbered_counting_empty_ones(void **state)
 {
     (void)state;
     static struct frame_decoder decoder;
-    struct counts counts = {0};
-    const struct frame_sink sink = {count_messages, count_overlong, &counts};
+    struct frame frame;
     frame_decoder_init(&decoder);
-    frame_decoder_feed(&decoder, "\n\r\na\n\nb", 7, &sink);
-    assert_int_equal(frame_decoder_line(&decoder), 4);
+    frame_decoder_feed(&decoder, "\n\r\na\n\nb", 7);
+    assert_true(frame_decoder_next(&decoder, &frame));
+    assert_int_equal(frame.number, 3);
+    assert_memory_equal(frame.message, "a", 1);
+    assert_false(frame_decoder_next(&decoder, &frame));
     assert_true(frame_decoder_mid_frame(&decoder));
-    frame_decoder_finish(&decoder, &sink);
-    assert_int_equal(frame_decoder_line(&decoder), 5);
+    frame_decoder_finish(&decoder);
+    assert_true(frame_decoder_next(&decoder, &frame));
+    assert_int_equal(frame.number, 5);
+    assert_memory_equal(frame.message, "b", 1);
+    assert_false(frame_decoder_next(&decoder, &frame));
     assert_false(frame_decoder_mid_frame(&decoder));
-    assert_int_equal(counts.messages, 2);
+}
+
+static void finish_starts_afresh_for_the_next_stream(void **state)
+{
+    (void)state;
+    static struct frame_decoder decoder;
+    struct frame frame;
+    frame_decoder_init(&decoder);
+    frame_decoder_feed(&decoder, "abc", 3);
+    assert_false(frame_decoder_next(&decoder, &frame));
+    frame_decoder_finish(&decoder);
+    assert_true(frame_decoder_next(&decoder, &frame));
+    assert_int_equal(frame.len, 3);
+    assert_false(frame_decoder_next(&decoder, &frame));
+    /* A new stream: "de" is not glued to anything left over. */
+    frame_decoder_feed(&decoder, "de\n", 3);
+    assert_true(frame_decoder_next(&decoder, &frame));
+    assert_int_equal(frame.len, 2);
+    assert_memory_equal(frame.message, "de", 2);
+}
+
+static struct frame line_of(const char *text, size_t len)
+{
+    struct frame line = {.message = text, .len = len, .overlong = len > MESSAGE_MAX};
+    return line;
 }
 
 static void frame_check_classifies(void **state)
@@ -233,53 +277,131 @@ static void frame_check_classifies(void **state)
     (void)state;
     static char longest[MESSAGE_MAX + 1];
     memset(longest, 'z', sizeof longest);
-    assert_int_equal(frame_check("", 0), FRAME_EMPTY);
-    assert_int_equal(frame_check("a", 1), FRAME_OK);
-    assert_int_equal(frame_check("a\r", 2), FRAME_ENDS_WITH_CR);
-    assert_int_equal(frame_check("\ra", 2), FRAME_OK);
-    assert_int_equal(frame_check(longest, MESSAGE_MAX), FRAME_OK);
-    assert_int_equal(frame_check(longest, MESSAGE_MAX + 1), FRAME_TOO_LONG);
+    struct frame line = line_of("", 0);
+    assert_int_equal(frame_check(&line), FRAME_EMPTY);
+    line = line_of("a", 1);
+    assert_int_equal(frame_check(&line), FRAME_OK);
+    line = line_of("a\r", 2);
+    assert_int_equal(frame_check(&line), FRAME_ENDS_WITH_CR);
+    line = line_of("\ra", 2);
+    assert_int_equal(frame_check(&line), FRAME_OK);
+    line = line_of(longest, MESSAGE_MAX);
+    assert_int_equal(frame_check(&line), FRAME_OK);
+    line = line_of(NULL, MESSAGE_MAX + 1);
+    assert_int_equal(frame_check(&line), FRAME_TOO_LONG);
     assert_true(frame_is_exit("exit", 4));
     assert_false(frame_is_exit("exit ", 5));
     assert_false(frame_is_exit("Exit", 4));
     assert_false(frame_is_exit("exi", 3));
 }
 
-static void batch_packs_whole_frames_up_to_frame_max(void **state)
+static void batch_holds_whole_frames_up_to_frame_max(void **state)
 {
     (void)state;
     static struct frame_batch batch;
     static char longest[MESSAGE_MAX];
-    memset(longest, 'q', sizeof longest);
-    frame_batch_init(&batch);
+    memset(longest, 'w', sizeof longest);
 
-    assert_true(frame_batch_fits(&batch, MESSAGE_MAX));
-    frame_batch_add(&batch, "hi", 2);
-    assert_int_equal(batch.len, 3);
-    assert_memory_equal(batch.data, "hi\n", 3);
-    assert_false(frame_batch_fits(&batch, MESSAGE_MAX));     /* 3 + 4096 > 4096 */
-    assert_true(frame_batch_fits(&batch, FRAME_MAX - 3 - 1)); /* exactly full */
-    frame_batch_add(&batch, longest, FRAME_MAX - 4);
+    /* 3 + 4093 = 4096 bytes: the two frames share one batch, exactly full. */
+    frame_batch_init(&batch);
+    assert_true(frame_batch_fits(&batch, 2));
+    frame_batch_add(&batch, "ab", 2);
+    assert_true(frame_batch_fits(&batch, 4092));
+    frame_batch_add(&batch, longest, 4092);
     assert_int_equal(batch.len, FRAME_MAX);
     assert_int_equal(batch.data[FRAME_MAX - 1], '\n');
     assert_false(frame_batch_fits(&batch, 1));
 
+    /* 3 + 4094 = 4097 bytes: the second frame does not fit. */
     frame_batch_init(&batch);
+    frame_batch_add(&batch, "ab", 2);
+    assert_false(frame_batch_fits(&batch, 4093));
+
+    /* The largest frame fills PIPE_BUF on its own. */
+    frame_batch_init(&batch);
+    assert_true(frame_batch_fits(&batch, MESSAGE_MAX));
     frame_batch_add(&batch, longest, MESSAGE_MAX);
-    assert_int_equal(batch.len, FRAME_MAX); /* the largest frame fills PIPE_BUF */
+    assert_int_equal(batch.len, FRAME_MAX);
+}
+
+/* The line reader over a pipe the test writes into. */
+static void line_reader_reads_lines_across_reads(void **state)
+{
+    (void)state;
+    static struct line_reader reader;
+    struct frame line;
+    int ends[2];
+    assert_int_equal(pipe(ends), 0);
+    line_reader_init(&reader, ends[0]);
+
+    /* Nothing typed yet: reading would wait. */
+    assert_true(line_reader_would_wait(&reader));
+    assert_false(line_reader_mid_line(&reader));
+    assert_int_equal(__real_write(ends[1], "one\ntw", 6), 6);
+    assert_false(line_reader_would_wait(&reader)); /* input is waiting */
+    assert_int_equal(line_reader_next(&reader, &line), 1);
+    assert_int_equal(line.len, 3);
+    assert_memory_equal(line.message, "one", 3);
+
+    /* "tw" is read, its LF still to come: no whole line held. */
+    assert_true(line_reader_would_wait(&reader));
+    assert_true(line_reader_mid_line(&reader));
+    assert_int_equal(__real_write(ends[1], "o\r\nthree\n", 9), 9);
+    assert_int_equal(line_reader_next(&reader, &line), 1);
+    assert_memory_equal(line.message, "two", 3);
+    assert_int_equal(line.len, 3);
+    assert_int_equal(line.number, 2);
+    assert_false(line_reader_would_wait(&reader)); /* "three" is held */
+    assert_int_equal(line_reader_next(&reader, &line), 1);
+    assert_memory_equal(line.message, "three", 5);
+
+    /* End of input after an unterminated last line. */
+    assert_int_equal(__real_write(ends[1], "last", 4), 4);
+    close(ends[1]);
+    assert_int_equal(line_reader_next(&reader, &line), 1);
+    assert_memory_equal(line.message, "last", 4);
+    assert_int_equal(line_reader_next(&reader, &line), 0);
+    assert_false(line_reader_would_wait(&reader));
+    close(ends[0]);
+}
+
+static void line_reader_reports_a_read_error(void **state)
+{
+    (void)state;
+    static struct line_reader reader;
+    struct frame line;
+    int ends[2];
+    assert_int_equal(pipe(ends), 0);
+    assert_int_equal(__real_write(ends[1], "x\n", 2), 2);
+    line_reader_init(&reader, ends[0]);
+    mock_read_fail(ends[0], EINTR, 2); /* interrupted reads are retried */
+    assert_int_equal(line_reader_next(&reader, &line), 1);
+    mock_read_fail(ends[0], EIO, 1);
+    capture_begin();
+    int got = line_reader_next(&reader, &line);
+    const char *err = capture_end();
+    assert_int_equal(got, -1);
+    assert_string_equal(err, "test: standard input: Input/output error\n");
+    mock_io_reset();
+    close(ends[0]);
+    close(ends[1]);
 }
 
 int main(void)
 {
+    report_set_program("test");
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(every_vector_all_at_once),
+        cmocka_unit_test(every_vector_whole),
         cmocka_unit_test(every_vector_byte_by_byte),
         cmocka_unit_test(every_vector_split_in_two_everywhere),
         cmocka_unit_test(memory_stays_bounded_on_a_huge_frame),
         cmocka_unit_test(discarded_count_leaves_out_lf_and_one_cr),
-        cmocka_unit_test(line_numbers_count_empty_lines),
+        cmocka_unit_test(frames_are_numbered_counting_empty_ones),
+        cmocka_unit_test(finish_starts_afresh_for_the_next_stream),
         cmocka_unit_test(frame_check_classifies),
-        cmocka_unit_test(batch_packs_whole_frames_up_to_frame_max),
+        cmocka_unit_test(batch_holds_whole_frames_up_to_frame_max),
+        cmocka_unit_test(line_reader_reads_lines_across_reads),
+        cmocka_unit_test(line_reader_reports_a_read_error),
     };
     return cmocka_run_group_tests_name("framing", tests, load, unload);
 }

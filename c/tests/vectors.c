@@ -51,6 +51,12 @@ static void replace_all(struct bytes *text, const char *from, const char *to)
     }
 }
 
+static void missing(const char *path)
+{
+    fprintf(stderr, "missing test vector file %s\n", path);
+    abort();
+}
+
 static int by_name(const void *a, const void *b)
 {
     return strcmp(((const struct vector *)a)->name, ((const struct vector *)b)->name);
@@ -97,7 +103,11 @@ size_t vectors_load(const char *prog, const char *pipe_path, struct vector **vec
             v->pipe.len = v->in.len;
         }
         snprintf(path, sizeof path, "%s/%s.out", dir, v->name);
-        read_file(path, &v->out);
+        if (!read_file(path, &v->out))
+            missing(path);
+        snprintf(path, sizeof path, "%s/%s.out-raw", dir, v->name);
+        if (!read_file(path, &v->out_raw))
+            missing(path);
         snprintf(path, sizeof path, "%s/%s.err", dir, v->name);
         if (!read_file(path, &v->err)) {
             v->err.data = calloc(1, 1);
@@ -122,6 +132,7 @@ void vectors_free(struct vector *vectors, size_t count)
         free(vectors[i].in.data);
         free(vectors[i].pipe.data);
         free(vectors[i].out.data);
+        free(vectors[i].out_raw.data);
         free(vectors[i].err.data);
     }
     free(vectors);

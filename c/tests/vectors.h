@@ -17,6 +17,7 @@ struct vector {
     struct bytes in;   /* NAME.in */
     struct bytes pipe; /* NAME.pipe for stdin cases; NAME.in for raw ones */
     struct bytes out;  /* NAME.out */
+    struct bytes out_raw; /* NAME.out-raw: what a subscriber prints with --raw */
     struct bytes err;  /* NAME.err with {prog} and {pipe} replaced; may be empty */
 };
 
