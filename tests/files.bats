@@ -28,7 +28,7 @@ load "${TESTS_DIR:-$BATS_TEST_DIRNAME}/lib/behaviour-pipes"
 # snapshot: a listing of $T/area that changes if anything in it does.
 snapshot() {
   (
-    cd "$T/area"
+    cd "$T/area" || exit
     find . -printf '%p %y %s %m %u:%g %T@ %l\n' | LC_ALL=C sort
     find . -type f -exec md5sum {} + | LC_ALL=C sort
   )
@@ -277,6 +277,7 @@ used_fifo() {
   PIPE=$STICKY/pipe
   # The attacker makes the FIFO first, under umask 000, and holds it open
   # with a message and an exit waiting for whoever reads it.
+  # shellcheck disable=SC2016 # perl's own variables
   spawn attacker - setpriv --reuid=65534 --regid=65534 --clear-groups perl -MPOSIX -MFcntl -e '
     umask 0;
     POSIX::mkfifo($ARGV[0], 0666) or die "mkfifo $ARGV[0]: $!\n";

@@ -84,7 +84,7 @@ account_for_messages() {
 
 @test "SIGINT at any moment of the first 100 ms: status 130, no traceback" {
   need_perl
-  local i delay want_err=
+  local i delay
   if [[ $(prog_role "$PROG") == publisher ]]; then open_feed in; fi
   for ((i = 0; i < 40; i++)); do
     printf -v delay '0.%04d' $((i * 25)) # 0, 2.5, 5, ... 97.5 ms

@@ -49,6 +49,7 @@ assert_pipe_holds() {
   [[ $(prog_role "$PROG") == subscriber ]] || skip "a publisher writes nothing on stdout when stdin is no terminal"
   SPAWN_STDOUT=/dev/full spawn sub - "$BIN_DIR/$PROG" --pipe "$PIPE"
   wait_sub_ready sub
+  # shellcheck disable=SC2016 # expanded by the inner bash
   run_fg writer - bash -c 'printf "hello\n" >"$1"' writer "$PIPE"
   finish sub
   expect_status sub 1

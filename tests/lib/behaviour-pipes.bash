@@ -30,6 +30,17 @@ fifo_full() {
     exit($n == 0 ? 0 : 1)' "$1"
 }
 
+# wait_until_pipe_holds N: wait until $PIPE holds N bytes or more.
+wait_until_pipe_holds() {
+  local end=$((SECONDS + HANG)) n=0
+  while ((SECONDS < end)); do
+    n=$(fifo_unread "$PIPE")
+    ((n >= $1)) && return 0
+    sleep 0.02
+  done
+  fail "waited ${HANG}s for $1 bytes in $PIPE; it holds $n"
+}
+
 # pipe_drain FILE: take every byte waiting in $PIPE, without blocking, into
 # FILE. Meant for a FIFO the test shell holds open (hold_pipe): the read then
 # ends with EAGAIN when the pipe is empty, not with a wait.
@@ -49,6 +60,7 @@ pipe_drain() {
 # closed: CLOSING "1 2" CMD... starts CMD as `CMD >&- 2>&-` would. bash execs
 # CMD, so it keeps the process id spawn recorded, and signals reach the
 # program itself.
+# shellcheck disable=SC2016,SC2034 # expanded by the inner bash; used by the test files
 CLOSING=(bash -c 'for fd in $1; do exec {fd}>&-; done; shift; exec "$@"' closing)
 
 # numbered_messages FILE COUNT: COUNT lines of 100 bytes each (LF included),
@@ -65,6 +77,7 @@ numbered_messages() {
 # several to one write() of at most 4096 bytes, each write atomic. A
 # subscriber's read then always ends at a frame's end, so what it has taken
 # from the pipe is whole messages.
+# shellcheck disable=SC2016,SC2034 # perl's own variables; used by the test files
 FRAME_WRITER=(perl -MFcntl -e '
     open(my $in, "<", $ARGV[1]) or die "$ARGV[1]: $!\n";
     sysopen(my $out, $ARGV[0], O_WRONLY) or die "$ARGV[0]: $!\n";
@@ -82,6 +95,7 @@ FRAME_WRITER=(perl -MFcntl -e '
 
 # SLOW_READER: the command (for spawn) of a slow standard output's reader:
 # it takes 4096 bytes every 4 ms from its stdin and copies them to stdout.
+# shellcheck disable=SC2016,SC2034 # perl's own variables; used by the test files
 SLOW_READER=(perl -e '
   while (1) {
     my $n = sysread(STDIN, my $buf, 4096);
@@ -96,4 +110,5 @@ SLOW_READER=(perl -e '
 # program's status, 128 + the signal's number if a signal ended it. The
 # program is perl's own child, so SIGINT keeps its default action until the
 # program changes it (a background job of a shell script would ignore it).
+# shellcheck disable=SC2016,SC2034 # perl's own variables; used by the test files
 SIGNAL_AFTER=(perl -e 'my $delay = shift; defined(my $pid = fork) or die "fork: $!\n"; if ($pid == 0) { exec { $ARGV[0] } @ARGV or die "$ARGV[0]: $!\n" } select(undef, undef, undef, $delay); kill "INT", $pid; waitpid($pid, 0) == $pid or die "waitpid: $!\n"; exit($? & 127 ? 128 + ($? & 127) : $? >> 8)')

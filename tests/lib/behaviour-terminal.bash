@@ -12,6 +12,7 @@
 
 PROMPT='Enter message to send: '
 # capture-pane drops trailing spaces: the prompt as it shows before typing.
+# shellcheck disable=SC2034 # used by the test files
 SHOWN=${PROMPT% }
 
 # term_setup: skip, saying why, without tmux; name this test's server.
