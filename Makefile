@@ -28,7 +28,7 @@ GO_SRC := $(shell find go -name '*.go') go/go.mod
 PROGRAMS := bin/c-publisher bin/c-subscriber bin/go-publisher bin/go-subscriber \
             bin/python-publisher bin/python-subscriber
 
-.PHONY: all help deps deps-run demo test test-c test-go test-python test-matrix bench clean
+.PHONY: all help deps deps-run demo warehouse test test-c test-go test-python test-matrix bench clean
 
 ## all: build every program into bin/ (what `make` alone does)
 all: $(PROGRAMS)
@@ -119,6 +119,10 @@ SUB ?=
 ## test-matrix: the interop matrix, or one pair of it: make test-matrix PUB=go SUB=python
 test-matrix: all
 	@tools/run-suite bats "tests/matrix" tests/run $(PUB) $(SUB)
+
+## warehouse: sensors in every language publish into one FIFO; a live dashboard (SUB=c, READINGS=200)
+warehouse: deps-run all
+	@tools/warehouse
 
 ## bench: throughput, latency and memory of every pair
 bench: deps all
