@@ -91,6 +91,18 @@ assert_pipe_holds() {
   assert_pipe_holds $'hello\n' "the pipe (the publisher's error line must not be in it)"
 }
 
+@test "a publisher with stdout closed that rejects a line: only frames in the pipe, status 1" {
+  publisher_only
+  need_perl
+  ensure_fifo
+  hold_pipe
+  { printf 'hello\n'; printf '%05000d\n' 0; } >"$T/input"
+  run_fg p "$T/input" "${CLOSING[@]}" 1 "$BIN_DIR/$PROG" --pipe "$PIPE"
+  expect_status p 1
+  assert_err_lines_but_waiting p "$PROG" "$PROG: line 2: message of 5000 bytes is over the 4095-byte limit; not sent"
+  assert_pipe_holds $'hello\n' "the pipe"
+}
+
 @test "a publisher in a terminal with stdout closed: no prompt in the pipe" {
   publisher_only
   need_perl
