@@ -1,0 +1,71 @@
+#!/usr/bin/env bats
+# readme.bats: every shell command README.md shows runs, in the README's own
+# order, as a reader following it would run them: from the repository's top
+# directory, in a private /tmp (a mount namespace of its own, so the real
+# /tmp/mypipe is never touched), one terminal per `# terminal N` part of a
+# block, side by side. A block's expected output (`<!-- readme-test:
+# expect: TEXT -->` above it) must show; a block marked `skip` says why.
+# tests/lib/readme_blocks.py cuts the blocks out.
+#
+# tests/run runs this file once; by hand: bats tests/readme.bats
+
+load "${TESTS_DIR:-$BATS_TEST_DIRNAME}/lib/common"
+
+README=$REPO_DIR/README.md
+
+setup() {
+  common_setup
+  python3 "$TESTS_DIR/lib/readme_blocks.py" "$README" "$T/blocks" >"$T/count"
+}
+
+# walk: the script that runs every block, one after the other, each terminal
+# under its own hang guard; it stops at the first block that fails. The
+# blocks' text is written into it: the private /tmp hides $T.
+walk() {
+  local n k last
+  echo 'set -u; export GOFLAGS=-buildvcs=false GOPROXY=off'
+  for ((n = 1; n <= $(<"$T/count"); n++)); do
+    [[ -e $T/blocks/$n.skip ]] && continue
+    last=$(find "$T/blocks" -name "$n.t*.sh" | wc -l)
+    printf 'echo "=== block %d (README.md line %d)"\n' "$n" "$(<"$T/blocks/$n.line")"
+    printf 'pids=()\n'
+    for ((k = 1; k < last; k++)); do
+      printf '(cd %q && timeout -k 5 120 bash -eo pipefail -c %q) </dev/null >/tmp/out.%d.%d 2>&1 & pids+=($!)\n' \
+        "$REPO_DIR" "$(<"$T/blocks/$n.t$k.sh")" "$n" "$k"
+    done
+    printf '(cd %q && timeout -k 5 120 bash -eo pipefail -c %q) </dev/null >/tmp/out.%d.%d 2>&1 || { cat /tmp/out.%d.*; echo "block %d: terminal %d failed"; exit 1; }\n' \
+      "$REPO_DIR" "$(<"$T/blocks/$n.t$last.sh")" "$n" "$last" "$n" "$n" "$last"
+    printf 'for p in "${pids[@]}"; do wait "$p" || { cat /tmp/out.%d.*; echo "block %d: a terminal failed"; exit 1; }; done\n' "$n" "$n"
+    printf 'cat /tmp/out.%d.* >/tmp/out.%d\n' "$n" "$n"
+    if [[ -e $T/blocks/$n.expect ]]; then
+      while IFS= read -r text; do
+        printf 'grep -qF -- %q /tmp/out.%d || { cat /tmp/out.%d; echo "block %d: expected %q in its output"; exit 1; }\n' \
+          "$text" "$n" "$n" "$n" "$text"
+      done <"$T/blocks/$n.expect"
+    fi
+  done
+  echo 'echo "=== every block ran"'
+}
+
+@test "every shell block of README.md runs, in order, in a private /tmp" {
+  [[ $(id -u) == 0 ]] || skip "needs root for a private /tmp (unshare -m and a tmpfs mount)"
+  unshare -m --propagation private true 2>/dev/null || skip "needs a private mount namespace (unshare -m)"
+  walk >"$T/walk.sh"
+  # The script is read before /tmp is covered: it lives under /tmp itself.
+  run timeout -k 5 900 unshare -m --propagation private bash -c '
+    script=$(<"$1")
+    cd "$2" && mount -t tmpfs tmpfs /tmp && bash -c "$script"' walk "$T/walk.sh" "$REPO_DIR"
+  ((status == 0)) || fail "$(printf 'README.md walkthrough failed (status %s):\n%s\n' "$status" "$output")"
+  assert_line "=== every block ran"
+}
+
+@test "every skipped README block says why" {
+  local n reason missing=()
+  for ((n = 1; n <= $(<"$T/count"); n++)); do
+    [[ -e $T/blocks/$n.skip ]] || continue
+    reason=$(<"$T/blocks/$n.skip")
+    [[ ${#reason} -ge 10 ]] || missing+=("block $n (README.md line $(<"$T/blocks/$n.line")): skip reason '$reason' says nothing")
+  done
+  ((${#missing[@]} == 0)) || fail "$(printf '%s\n' "${missing[@]}")"
+  (($(<"$T/count") >= 10)) || fail "README.md has only $(<"$T/count") sh blocks: were they renamed?"
+}

@@ -1,0 +1,120 @@
+#!/usr/bin/env bats
+# tools.bats: what the top-level commands show a person: `make help`, `make
+# demo` (two tmux panes on a terminal, a script that prints the same bytes
+# every run without one), `make warehouse` (publishers of every language
+# into one FIFO, a dashboard counting what arrived), and docker-compose.yml
+# (valid, and each service's command works on the host).
+#
+# tests/run runs this file once; by hand: bats tests/tools.bats
+
+load "${TESTS_DIR:-$BATS_TEST_DIRNAME}/lib/common"
+
+@test "make help lists every target of the Makefile, one line each" {
+  run make -s -C "$REPO_DIR" help
+  assert_success
+  local target missing=()
+  for target in $(sed -n 's/^\.PHONY: //p' "$REPO_DIR/Makefile"); do
+    [[ $target == FORCE ]] && continue
+    grep -qE "^  make $target +[^ ]" <<<"$output" || missing+=("$target")
+  done
+  ((${#missing[@]} == 0)) || fail "make help does not list: ${missing[*]}; it prints:"$'\n'"$output"
+}
+
+@test "make demo without a terminal: every pair, the same bytes every run, status 0" {
+  run_fg first - timeout 120 "$REPO_DIR/tools/demo"
+  expect_status first 0
+  run_fg second - timeout 120 "$REPO_DIR/tools/demo"
+  expect_status second 0
+  assert_same_bytes "the second run's output" "$T/first.out" "$T/second.out"
+  local pub sub
+  for pub in $(real_programs publisher); do
+    for sub in $(real_programs subscriber); do
+      grep -qxF "== $pub-publisher -> $sub-subscriber" "$T/first.out" ||
+        fail "the demo shows no $pub -> $sub pair:"$'\n'"$(cat "$T/first.out")"
+    done
+  done
+  [[ $(grep -c '^  printed:  Exiting\.\.\.$' "$T/first.out") == $(($(real_programs publisher | wc -l) * $(real_programs subscriber | wc -l))) ]] ||
+    fail "not every pair ended with Exiting...:"$'\n'"$(cat "$T/first.out")"
+  assert_err_lines first
+}
+
+# warehouse SUB: make warehouse with SUB as the dashboard's subscriber.
+warehouse() {
+  SPAWN_STDOUT=$T/wh-$1.out run_fg "wh-$1" - env SUB="$1" READINGS=100 "$REPO_DIR/tools/warehouse"
+  expect_status "wh-$1" 0
+  assert_same_bytes "make warehouse's summary" <(echo "warehouse: 4 sensors, sent 400, received 400, lost 0, duplicated 0, garbled 0") "$T/wh-$1.out"
+}
+
+@test "make warehouse: sensors of every language into one FIFO, nothing lost or garbled (c dashboard)" {
+  warehouse c
+}
+
+@test "make warehouse: sensors of every language into one FIFO, nothing lost or garbled (go dashboard)" {
+  warehouse go
+}
+
+@test "make warehouse: sensors of every language into one FIFO, nothing lost or garbled (python dashboard)" {
+  warehouse python
+}
+
+@test "make demo on a terminal: two panes, a typed line shows on the right, exit ends the session" {
+  command -v tmux >/dev/null || skip "tmux is not installed"
+  local sock="fifo-pubsub-tools-$$"
+  tmx() { timeout 10 env -u TMUX tmux -L "$sock" -f /dev/null "$@" 3>&-; }
+  tmx new-session -d -s person -x 160 -y 30 \
+    "cd $(printf '%q' "$REPO_DIR") && timeout $((2 * HANG)) tools/demo; echo demo-status=\$?; exec sleep $((2 * HANG))"
+  screen() { tmx capture-pane -p -t person; }
+  await() { # await TEXT: poll the person's screen for TEXT
+    local end=$((SECONDS + HANG))
+    while ((SECONDS < end)); do
+      screen | grep -qF -- "$1" && return 0
+      sleep 0.1
+    done
+    tmx kill-server 2>/dev/null || true
+    fail "waited ${HANG}s for '$1' on the screen; it shows:"$'\n'"$(screen)"
+  }
+  await "Enter message to send:"
+  screen | grep -qF "subscriber: python-subscriber" || { tmx kill-server; fail "no subscriber pane:"$'\n'"$(screen)"; }
+  tmx send-keys -t person -l "hello from a person"
+  tmx send-keys -t person Enter
+  await "Received: hello from a person"
+  # The two panes side by side: the typed line on the left, on the same
+  # screen row as nothing else but the subscriber's pane border.
+  screen | grep -qE "Enter message to send: hello from a person +│" ||
+    { tmx kill-server; fail "the typed line is not in the left pane:"$'\n'"$(screen)"; }
+  tmx send-keys -t person -l "exit"
+  tmx send-keys -t person Enter
+  await "demo-status=0"
+  tmx kill-server 2>/dev/null || true
+}
+
+@test "docker-compose.yml is valid (docker-compose config), both services one image" {
+  command -v docker-compose >/dev/null || skip "docker-compose (Debian's package) is not installed"
+  run docker-compose -f "$REPO_DIR/docker-compose.yml" config
+  assert_success
+  [[ $(grep -c '^    image: fifo-pubsub:local$' <<<"$output") == 2 ]] ||
+    fail "both services should run the image fifo-pubsub:local:"$'\n'"$output"
+  [[ $(grep -c '^    build:' <<<"$output") == 1 ]] ||
+    fail "exactly one service should build the image:"$'\n'"$output"
+}
+
+@test "docker-compose services' commands work on the host, the volume a directory" {
+  command -v python3 >/dev/null || skip "python3 is needed to read docker-compose.yml"
+  python3 -c 'import yaml' 2>/dev/null || skip "python3-yaml (which docker-compose brings) is not installed"
+  # Each service's command, as a shell command line, /pipes made a directory of ours.
+  python3 - "$REPO_DIR/docker-compose.yml" "$T/pipes" "$T" <<'PY'
+import shlex, sys, yaml
+compose, pipes, out = sys.argv[1:]
+for name, service in yaml.safe_load(open(compose))["services"].items():
+    command = service["command"]
+    line = command if isinstance(command, str) else shlex.join(command)
+    open(f"{out}/{name}.cmd", "w").write(line.replace("/pipes", pipes) + "\n")
+PY
+  mkdir "$T/pipes"
+  spawn subscriber - bash -c "cd $(printf '%q' "$REPO_DIR") && $(<"$T/subscriber.cmd")"
+  run_fg publisher - bash -c "cd $(printf '%q' "$REPO_DIR") && $(<"$T/publisher.cmd")"
+  finish subscriber
+  expect_status publisher 0
+  expect_status subscriber 0
+  assert_out_lines subscriber "Received: hello from the publisher container" "Received: how are you?" "Exiting..."
+}
