@@ -1,145 +1,313 @@
-"""Split a byte stream read from the pipe into newline-framed messages.
+"""The wire format: lines from standard input, frames from the pipe, batches.
 
-The wire format (shared/PROTOCOL.md, section 2) is one message per frame,
-each frame ending in LF.  A pipe hands bytes over in whatever pieces the
-writers and the kernel happen to produce, so a frame may arrive split across
-several reads, or many frames in one read.  FrameDecoder keeps the unfinished
-tail of one read until the next and turns the stream back into messages:
+A frame is a message and one LF; a message is 1 to MESSAGE_MAX bytes, never
+decoded (shared/PROTOCOL.md, section 2).  Three jobs live here:
 
-  * one CR directly before the LF is not part of the message;
-  * an empty frame (LF, or CR LF) carries nothing and is skipped;
-  * a message over MAX_MESSAGE bytes is not delivered: the decoder reports how
-    many bytes it threw away and resumes after the next LF, holding at most
-    MAX_FRAME bytes of any one frame while it does so;
-  * at end of file, bytes after the last LF count as a frame, as if the LF
-    had been there.
+  * LineReader, check(): the publisher's side.  Standard input is read in
+    chunks and cut into lines (LF and one CR before it removed), each checked
+    before it is sent: empty lines are skipped, lines over MESSAGE_MAX bytes
+    and lines still ending in CR are refused.
+  * Batch: whole frames gathered for one write() of at most FRAME_MAX bytes,
+    which a pipe takes atomically, so frames of several publishers never mix.
+  * FrameDecoder: the subscriber's side.  A pipe hands bytes over in whatever
+    pieces the writers and the kernel produce, so a frame may be split across
+    reads, or many frames come in one.  The decoder keeps the unfinished
+    tail of one chunk until the next, drops one CR before LF, skips empty
+    frames, reports overlong ones, and at end of file delivers a fragment.
 
-The decoder does no I/O, so it can be tested by feeding it bytes in any split.
+Neither side ever holds more than FRAME_MAX bytes of one line or frame: an
+overlong one is counted, not kept.  Nothing here does I/O but LineReader's
+os.read(), so the rules can be tested by feeding bytes in any split.
 """
 
 from __future__ import annotations
 
-from typing import Iterator, Union
+import os
+from dataclasses import dataclass
+from enum import Enum
+from typing import Union
 
-MAX_MESSAGE = 4095          # a message plus its LF fits PIPE_BUF (4096 on Linux)
-MAX_FRAME = MAX_MESSAGE + 1  # most bytes a valid frame can hold before its LF
-                             # (the message and one CR)
-LF = 0x0A
-CR = 0x0D
-
-
-class Discarded:
-    """An overlong frame that was dropped; `size` is its message length."""
-
-    __slots__ = ("size",)
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Discarded) and other.size == self.size
-
-    def __repr__(self) -> str:
-        return f"Discarded({self.size})"
+MESSAGE_MAX = 4095          # the longest message: with its LF, one PIPE_BUF
+FRAME_MAX = MESSAGE_MAX + 1  # a message and its LF, at most PIPE_BUF (4096)
+READ_CHUNK = 65536          # one read of the pipe or of standard input
+EXIT = b"exit"              # the message that asks the subscriber to stop
 
 
-# What the decoder yields: a message's bytes, or a note that a frame was dropped.
-Event = Union[bytes, Discarded]
+# --- both sides --------------------------------------------------------------------
+
+class _Held:
+    """The start of a line or frame whose LF has not come yet.
+
+    Its bytes are kept while it could still be a valid message (at most
+    FRAME_MAX: MESSAGE_MAX and a CR that will come off); past that it is
+    only counted, so a gigabyte without LF costs no memory.
+    """
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+        self.overlong = 0           # its length so far, once too long to keep
+        self.last_cr = False        # whether the last byte counted was CR
+
+    def __bool__(self) -> bool:
+        return bool(self.data) or self.overlong > 0
+
+    def add(self, piece: bytes) -> None:
+        if not self.overlong and len(self.data) + len(piece) <= FRAME_MAX:
+            self.data += piece
+            return
+        if not self.overlong:
+            self.overlong = len(self.data)
+            self.last_cr = self.data.endswith(b"\r")
+            self.data.clear()
+        if piece:
+            self.overlong += len(piece)
+            self.last_cr = piece.endswith(b"\r")
+
+    def end(self, piece: bytes) -> bytes | TooLong:
+        """The LF came after `piece`: the whole line, its CR still on, or
+        TooLong with the length of the message (its CR not counted)."""
+        self.add(piece)
+        if self.overlong:
+            too_long = TooLong(self.overlong - self.last_cr)
+            self.overlong = 0
+            self.last_cr = False
+            return too_long
+        line = bytes(self.data)
+        self.data.clear()
+        return line
+
+
+@dataclass(frozen=True)
+class TooLong:
+    """A line or frame over MESSAGE_MAX bytes, counted but not kept."""
+    length: int
+
+
+def _without_cr(line: bytes) -> bytes:
+    """A line or frame without the one CR that may stand before its LF."""
+    return line[:-1] if line.endswith(b"\r") else line
+
+
+# --- the publisher's side -------------------------------------------------------
+
+class Check(Enum):
+    """What the publisher does with a line."""
+    OK = "send it"
+    EMPTY = "skip it silently"
+    TOO_LONG = "refuse it: over MESSAGE_MAX bytes"
+    ENDS_WITH_CR = "refuse it: a reader would take its last CR for CRLF"
+
+
+def check(line: bytes | TooLong) -> Check:
+    """Whether a line of standard input can be sent as a message."""
+    if isinstance(line, TooLong) or len(line) > MESSAGE_MAX:
+        return Check.TOO_LONG
+    if not line:
+        return Check.EMPTY
+    if line.endswith(b"\r"):
+        return Check.ENDS_WITH_CR
+    return Check.OK
+
+
+def length(line: bytes | TooLong) -> int:
+    """A line's length in bytes, also of one too long to keep."""
+    return line.length if isinstance(line, TooLong) else len(line)
+
+
+class InputError(Exception):
+    """Standard input could not be read; str() is the error line's text."""
+
+
+class LineReader:
+    """The lines of a file descriptor, read READ_CHUNK bytes at a time.
+
+    A terminal in canonical mode returns one line per read(); a file or a
+    pipe returns as much as is waiting, often many lines, which are handed
+    out one by one before the next read.
+    """
+
+    def __init__(self, fd: int = 0) -> None:
+        self.fd = fd
+        self.line_number = 0                # of the line handed out last
+        self._lines: list[bytes | TooLong] = []  # the lines of the last chunk
+        self._next = 0                      # index of the next one to hand out
+        self._plain = False                 # the last chunk's lines need no check
+        self._held = _Held()
+        self._at_end = False
+
+    @property
+    def has_lines(self) -> bool:
+        """True when a line can be handed out without reading again."""
+        return self._next < len(self._lines)
+
+    @property
+    def mid_line(self) -> bool:
+        """True when the start of a line has been read, but not its LF."""
+        return bool(self._held)
+
+    def next_line(self) -> bytes | TooLong | None:
+        """The next line without its LF and one CR; None at end of input.
+
+        Raises InputError when standard input cannot be read.
+        """
+        while self._next >= len(self._lines):
+            if self._at_end:
+                return None
+            self._read()
+        line = self._lines[self._next]
+        self._next += 1
+        self.line_number += 1
+        return line if isinstance(line, TooLong) else _without_cr(line)
+
+    def next_plain_frames(self) -> bytes:
+        """The fast path: all the lines of the last chunk, as frames.
+
+        When a file or a pipe fills a read with ordinary lines (no CR, no
+        empty line, no `exit`, none too long: checks made in C by bytes and
+        list methods), they go into the pipe exactly as they stand, and no
+        line needs a turn of the loop of its own.  Returns b"" when the chunk
+        has any line that does need one; next_line() then hands them out.
+        Reads first if no line is waiting; raises InputError like next_line().
+        """
+        if not self.has_lines and not self._at_end:
+            self._read()
+        if not (self._plain and self._next == 0 and self.has_lines):
+            return b""
+        lines = self._lines
+        self._next = len(lines)
+        self.line_number += len(lines)
+        return b"".join([b"\n".join(lines), b"\n"])  # type: ignore[arg-type]
+
+    def _read(self) -> None:
+        try:
+            chunk = os.read(self.fd, READ_CHUNK)
+        except OSError as err:
+            reason = os.strerror(err.errno or 0)
+            raise InputError(f"standard input: {reason}") from None
+        lines: list[bytes | TooLong]
+        if not chunk:
+            # End of input: a last line without LF is still a line.
+            self._at_end = True
+            lines = [self._held.end(b"")] if self._held else []
+        else:
+            lines = list(chunk.split(b"\n"))
+            tail = lines.pop()  # after the last LF: the start of the next line
+            if lines:
+                lines[0] = self._held.end(lines[0]) if self._held else lines[0]
+            self._held.add(tail)
+        # Only the first line may have begun in an earlier chunk.
+        first = lines[:1]
+        self._plain = (b"\r" not in chunk and b"" not in lines and EXIT not in lines
+                       and not any(isinstance(line, TooLong) or b"\r" in line
+                                   for line in first)
+                       and max(map(len, lines), default=0) <= MESSAGE_MAX)  # type: ignore[arg-type]
+        self._lines, self._next = lines, 0
+
+
+class Batch:
+    """Whole frames waiting to go into the pipe in one write()."""
+
+    def __init__(self) -> None:
+        self._frames = bytearray()
+
+    def __bool__(self) -> bool:
+        return bool(self._frames)
+
+    @property
+    def room(self) -> int:
+        """How many more bytes of frames fit in one write."""
+        return FRAME_MAX - len(self._frames)
+
+    def fits(self, message: bytes) -> bool:
+        return len(message) + 1 <= self.room
+
+    def add(self, message: bytes) -> None:
+        """Add the message's frame: the message and its LF."""
+        self._frames += message
+        self._frames += b"\n"
+
+    def add_frames(self, frames: bytes) -> None:
+        """Add whole frames that fit (see fits() and room)."""
+        self._frames += frames
+
+    def data(self) -> bytes:
+        return bytes(self._frames)
+
+    def clear(self) -> None:
+        self._frames.clear()
+
+
+# --- the subscriber's side -------------------------------------------------------
+
+# What the decoder hands on: a message, or the length of a discarded frame.
+Event = Union[bytes, TooLong]
+
+
+@dataclass
+class Frames:
+    """What one chunk of the pipe completed, in order."""
+    events: list[Event]
+    # True when every event is an ordinary message (no `exit`, nothing
+    # discarded), which can be printed all at once.
+    plain: bool
 
 
 class FrameDecoder:
-    """Incremental LF-frame decoder; feed() the chunks, finish() at EOF."""
+    """Cuts the bytes of the pipe into messages: feed() each chunk, finish() at EOF."""
 
-    def __init__(self, max_message: int = MAX_MESSAGE) -> None:
-        self.max_message = max_message
-        # Bytes of the current frame seen so far, while it may still be valid.
-        # Never longer than max_message + 1 (room for a final CR).
-        self._partial = bytearray()
-        # Set once the current frame is known to be too long: from then on we
-        # only count its bytes until the LF, and remember whether the last
-        # byte counted was a CR (the CR before LF is not part of the size).
-        self._discarding = False
-        self._discard_count = 0
-        self._discard_last_cr = False
+    def __init__(self) -> None:
+        self._held = _Held()
 
     @property
     def buffered(self) -> int:
         """How many bytes of an unfinished frame are held in memory."""
-        return len(self._partial)
+        return len(self._held.data)
 
-    def feed(self, data: bytes) -> Iterator[Event]:
-        """Yield every event completed by `data`, in order.
+    def feed(self, chunk: bytes) -> Frames:
+        """The messages and discarded frames that `chunk` completes."""
+        pieces = chunk.split(b"\n")
+        tail = pieces.pop()     # after the last LF: the start of the next frame
+        first: list[Event] = []
+        if pieces and self._held:
+            # The first piece ends the frame held since the last chunk.
+            first = _events([self._held.end(pieces.pop(0))])
+        self._held.add(tail)
 
-        The consumer may stop iterating early (on `exit`); whatever was left
-        of `data` is then dropped, just as the pipe would not give it back.
-        """
-        end = len(data)
-        pos = 0
-        while pos < end:
-            nl = data.find(b"\n", pos)
-            if nl < 0:
-                self._hold(data, pos, end)
-                return
-            event = self._complete(data, pos, nl)
-            pos = nl + 1
-            if event is not None:
-                yield event
+        # The fast path.  In the common chunk every piece is a message as it
+        # stands: no CR to remove, no empty frame to skip, no `exit`, none too
+        # long.  Each of those is found by a search or a scan in C (bytes and
+        # list methods, no Python loop per frame), and then the pieces are
+        # the messages.  Anything unusual sends the whole chunk down the
+        # careful path, one frame at a time, with the same result.
+        plain = (b"\r" not in chunk and b"" not in pieces and EXIT not in pieces
+                 and (len(chunk) <= MESSAGE_MAX
+                      or max(map(len, pieces), default=0) <= MESSAGE_MAX))
+        events: list[Event] = pieces if plain else _events(pieces)
+        if first:
+            plain = plain and _is_plain(first[0])
+            events = first + events
+        return Frames(events, plain)
 
-    def finish(self) -> Iterator[Event]:
+    def finish(self) -> Frames:
         """End of file: an unterminated fragment counts as a whole frame."""
-        if self._discarding or self._partial:
-            event = self._complete(b"", 0, 0)
-            if event is not None:
-                yield event
+        events = _events([self._held.end(b"")]) if self._held else []
+        return Frames(events, all(map(_is_plain, events)))
 
-    # -- internals ---------------------------------------------------------
 
-    def _hold(self, data: bytes, start: int, end: int) -> None:
-        """Keep data[start:end], which has no LF, until the frame ends."""
-        size = end - start
-        if self._discarding:
-            self._discard_count += size
-            self._discard_last_cr = data[end - 1] == CR
-        elif len(self._partial) + size > self.max_message + 1:
-            # Too long even if its last byte turns out to be a CR: stop
-            # keeping it, just count it.
-            self._discarding = True
-            self._discard_count = len(self._partial) + size
-            self._discard_last_cr = data[end - 1] == CR
-            self._partial.clear()
-        else:
-            self._partial += data[start:end]
+def _events(frames: list[bytes | TooLong]) -> list[Event]:
+    """The careful path: each frame without its CR; empty ones skipped."""
+    events: list[Event] = []
+    for frame in frames:
+        if isinstance(frame, TooLong):
+            events.append(frame)
+            continue
+        message = _without_cr(frame)
+        if len(message) > MESSAGE_MAX:
+            events.append(TooLong(len(message)))
+        elif message:
+            events.append(message)
+    return events
 
-    def _complete(self, data: bytes, start: int, end: int) -> Event | None:
-        """The frame ends with data[start:end] (its LF excluded)."""
-        if self._discarding:
-            size = self._discard_count + (end - start)
-            last_cr = data[end - 1] == CR if end > start else self._discard_last_cr
-            self._discarding = False
-            self._discard_count = 0
-            self._discard_last_cr = False
-            return Discarded(size - 1 if last_cr else size)
 
-        if self._partial:
-            size = len(self._partial) + (end - start)
-            if size > self.max_message + 1:
-                # Overlong, and the decision needs no copy of the tail.
-                last = data[end - 1] if end > start else self._partial[-1]
-                self._partial.clear()
-                return Discarded(size - 1 if last == CR else size)
-            self._partial += data[start:end]
-            frame = bytes(self._partial)
-            self._partial.clear()
-            if frame.endswith(b"\r"):
-                frame = frame[:-1]
-        else:
-            # Common case: the whole frame is inside this chunk.
-            if end > start and data[end - 1] == CR:
-                end -= 1
-            frame = data[start:end]
-
-        if not frame:
-            return None
-        if len(frame) > self.max_message:
-            return Discarded(len(frame))
-        return frame
+def _is_plain(event: Event) -> bool:
+    return isinstance(event, bytes) and event != EXIT

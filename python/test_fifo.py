@@ -1,48 +1,71 @@
-"""Tests for fifo.prepare_fifo and fifo.open_fifo against real paths."""
+"""Tests for fifo.py against real paths: preparation, ownership, opening,
+reading and writing, and the standard streams kept off the pipe."""
 
 from __future__ import annotations
 
 import os
-import select
 import socket
 import stat
-import tempfile
+import subprocess
+import threading
 import unittest
+from unittest import mock
 
-from fifo import PipeError, open_fifo, prepare_fifo
+import fifo
+import framing
+import report
+from fifo import PipeError
+from support import PYTHON, TIMEOUT, ScratchDir, connected_writer, read_fifo
+
+NOBODY = 65534
 
 
-class PrepareFifo(unittest.TestCase):
-    def setUp(self) -> None:
-        self.tmp = tempfile.TemporaryDirectory()
-        self.dir = self.tmp.name
-        self.path = os.path.join(self.dir, "pipe")
-
-    def tearDown(self) -> None:
-        self.tmp.cleanup()
-
-    def assert_refused(self, reason: str) -> None:
+class Prepare(ScratchDir):
+    def assert_refused(self, reason: str, path: str | None = None) -> None:
+        path = path or self.path
         with self.assertRaises(PipeError) as caught:
-            prepare_fifo(self.path)
-        self.assertEqual(str(caught.exception), f"{self.path}: {reason}")
+            fifo.prepare(path)
+        self.assertEqual(str(caught.exception), f"{path}: {reason}")
 
     def test_missing_is_created_with_mode_0600(self) -> None:
         old_umask = os.umask(0o022)
         try:
-            prepare_fifo(self.path)
+            fifo.prepare(self.path)
         finally:
             os.umask(old_umask)
         st = os.lstat(self.path)
         self.assertTrue(stat.S_ISFIFO(st.st_mode))
         self.assertEqual(stat.S_IMODE(st.st_mode), 0o600)
 
-    def test_existing_fifo_is_kept(self) -> None:
-        os.mkfifo(self.path, 0o640)
-        before = os.lstat(self.path)
-        prepare_fifo(self.path)
-        after = os.lstat(self.path)
-        self.assertEqual((before.st_ino, before.st_mode),
-                         (after.st_ino, after.st_mode))
+    def test_own_fifos_are_kept(self) -> None:
+        for mode in (0o600, 0o644, 0o660):     # plain mkfifo; group write
+            with self.subTest(mode=oct(mode)):
+                self.fresh_pipe()
+                os.mkfifo(self.path)
+                os.chmod(self.path, mode)
+                before = os.lstat(self.path)
+                fifo.prepare(self.path)
+                after = os.lstat(self.path)
+                self.assertEqual((before.st_ino, before.st_mode),
+                                 (after.st_ino, after.st_mode))
+
+    def test_writable_by_others_is_refused(self) -> None:
+        os.mkfifo(self.path)
+        os.chmod(self.path, 0o666)
+        self.assert_refused("other users may write to it (mode 0666), "
+                            "so they could inject messages")
+        self.assertEqual(stat.S_IMODE(os.lstat(self.path).st_mode), 0o666)
+
+    def test_fifo_of_another_user_is_refused(self) -> None:
+        if os.geteuid() != 0:
+            self.skipTest("needs root to give a FIFO to another user")
+        os.mkfifo(self.path)
+        os.chown(self.path, NOBODY, NOBODY)
+        self.assert_refused(f"belongs to another user (uid {NOBODY}), "
+                            "who could read or inject messages")
+        os.chmod(self.path, 0o666)      # both wrong: the owner is reported
+        self.assert_refused(f"belongs to another user (uid {NOBODY}), "
+                            "who could read or inject messages")
 
     def test_regular_file_is_refused_and_untouched(self) -> None:
         with open(self.path, "wb") as f:
@@ -51,101 +74,139 @@ class PrepareFifo(unittest.TestCase):
         with open(self.path, "rb") as f:
             self.assertEqual(f.read(), b"keep me")
 
-    def test_directory_is_refused(self) -> None:
+    def test_directory_and_socket_are_refused(self) -> None:
         os.mkdir(self.path)
         self.assert_refused("exists and is not a named pipe")
-        self.assertTrue(os.path.isdir(self.path))
-
-    def test_socket_is_refused(self) -> None:
         sock = socket.socket(socket.AF_UNIX)
         try:
-            sock.bind(self.path)
-            self.assert_refused("exists and is not a named pipe")
+            sock.bind(os.path.join(self.dir, "sock"))
+            self.assert_refused("exists and is not a named pipe",
+                                os.path.join(self.dir, "sock"))
         finally:
             sock.close()
 
-    def test_symlink_to_fifo_is_refused(self) -> None:
-        target = os.path.join(self.dir, "real")
-        os.mkfifo(target)
-        os.symlink(target, self.path)
-        self.assert_refused("is a symbolic link, not a named pipe")
+    def test_symbolic_links_are_refused_not_followed(self) -> None:
+        for target in ("real-fifo", "file", "nowhere"):
+            with self.subTest(target):
+                self.fresh_pipe()
+                target_path = os.path.join(self.dir, target)
+                if target == "real-fifo":
+                    os.mkfifo(target_path)
+                elif target == "file":
+                    open(target_path, "wb").close()
+                os.symlink(target_path, self.path)
+                self.assert_refused("is a symbolic link, not a named pipe")
+        self.assertFalse(os.path.lexists(os.path.join(self.dir, "nowhere")))
 
-    def test_symlink_to_file_is_refused(self) -> None:
-        target = os.path.join(self.dir, "file")
-        open(target, "wb").close()
-        os.symlink(target, self.path)
-        self.assert_refused("is a symbolic link, not a named pipe")
-        self.assertEqual(os.path.getsize(target), 0)
-
-    def test_dangling_symlink_is_refused_not_followed(self) -> None:
-        target = os.path.join(self.dir, "nowhere")
-        os.symlink(target, self.path)
-        self.assert_refused("is a symbolic link, not a named pipe")
-        self.assertFalse(os.path.lexists(target))
-
-    def test_missing_parent_directory(self) -> None:
-        self.path = os.path.join(self.dir, "no", "such", "pipe")
-        self.assert_refused("No such file or directory")
-
-    def test_parent_is_a_file(self) -> None:
-        parent = os.path.join(self.dir, "file")
-        open(parent, "wb").close()
-        self.path = os.path.join(parent, "pipe")
-        self.assert_refused("Not a directory")
+    def test_system_errors(self) -> None:
+        self.assert_refused("No such file or directory",
+                            os.path.join(self.dir, "no", "pipe"))
+        open(os.path.join(self.dir, "file"), "wb").close()
+        self.assert_refused("Not a directory", os.path.join(self.dir, "file", "pipe"))
 
 
-class OpenFifo(unittest.TestCase):
-    def setUp(self) -> None:
-        self.tmp = tempfile.TemporaryDirectory()
-        self.path = os.path.join(self.tmp.name, "pipe")
-
-    def tearDown(self) -> None:
-        self.tmp.cleanup()
-
-    def test_opens_at_once_and_reads_what_a_writer_sends(self) -> None:
+class Opening(ScratchDir):
+    def test_reader_opens_at_once_and_waits_for_a_writer(self) -> None:
         os.mkfifo(self.path, 0o600)
-        fd = open_fifo(self.path)   # returns without waiting for a writer
+        reader = fifo.open_reader(self.path)   # returns without a writer
         try:
-            self.assertGreater(fd, 2)
-            self.assertTrue(os.get_inheritable(fd) is False)
-            self.assertFalse(os.get_blocking(fd))
-            # No writer has come yet: poll() waits rather than report end
-            # of file, which is what keeps an idle subscriber asleep.
-            poller = select.poll()
-            poller.register(fd, select.POLLIN)
-            self.assertEqual(poller.poll(50), [])
-            writer = os.open(self.path, os.O_WRONLY | os.O_NONBLOCK)
-            os.write(writer, b"hi\n")
-            os.close(writer)
-            self.assertNotEqual(poller.poll(5000), [])
-            self.assertEqual(os.read(fd, 100), b"hi\n")
-            self.assertEqual(os.read(fd, 100), b"")   # end of file
+            self.assertGreater(reader.fd, 2)
+            self.assertFalse(os.get_inheritable(reader.fd))
+            self.assertIsNone(reader.read())    # fresh: wait first
+            with connected_writer(self.path) as fd:
+                os.write(fd, b"hi\n")
+            reader.wait()
+            self.assertEqual(reader.read(), b"hi\n")
+            self.assertEqual(reader.read(), b"")   # end of file
+            old = reader.fd
+            reader.reopen()
+            self.assertNotEqual(reader.fd, old)
+            self.assertIsNone(reader.read())
         finally:
-            os.close(fd)
+            reader.close()
 
-    def test_symlink_swapped_in_is_refused(self) -> None:
-        # prepare_fifo() passed, then someone put a link in its place:
-        # O_NOFOLLOW refuses it rather than opening what it points to.
-        target = os.path.join(self.tmp.name, "file")
-        open(target, "wb").close()
-        os.symlink(target, self.path)
-        with self.assertRaises(PipeError) as caught:
-            open_fifo(self.path)
-        self.assertEqual(str(caught.exception),
-                         f"{self.path}: is a symbolic link, not a named pipe")
+    def test_checks_after_open_see_what_was_opened(self) -> None:
+        # prepare() passed, then the FIFO changed hands, or a link or a file
+        # took its place: the checks on the descriptor refuse it.
+        cases = [("file", "exists and is not a named pipe"),
+                 ("link", "is a symbolic link, not a named pipe"),
+                 ("o+w", "other users may write to it (mode 0622), "
+                         "so they could inject messages")]
+        if os.geteuid() == 0:
+            cases.append(("nobody", f"belongs to another user (uid {NOBODY}), "
+                                    "who could read or inject messages"))
+        for change, reason in cases:
+            with self.subTest(change):
+                self.fresh_pipe()
+                if change == "file":
+                    open(self.path, "wb").close()
+                elif change == "link":
+                    os.symlink("/dev/null", self.path)
+                else:
+                    os.mkfifo(self.path, 0o600)
+                    if change == "o+w":
+                        os.chmod(self.path, 0o622)
+                    else:
+                        os.chown(self.path, NOBODY, NOBODY)
+                with self.assertRaises(PipeError) as caught:
+                    fifo.open_reader(self.path)
+                self.assertEqual(str(caught.exception), f"{self.path}: {reason}")
 
-    def test_regular_file_swapped_in_is_refused(self) -> None:
-        open(self.path, "wb").close()
-        with self.assertRaises(PipeError) as caught:
-            open_fifo(self.path)
-        self.assertEqual(str(caught.exception),
-                         f"{self.path}: exists and is not a named pipe")
+    def test_writer_says_once_that_it_waits(self) -> None:
+        os.mkfifo(self.path, 0o600)
+        said: list[str] = []
+        box: list[fifo.Writer] = []
+        with mock.patch.object(report, "report", said.append):
+            thread = threading.Thread(
+                target=lambda: box.append(fifo.open_writer(self.path)), daemon=True)
+            thread.start()
+            try:
+                received = read_fifo_after(self.path, thread, box)
+            finally:
+                thread.join(TIMEOUT)
+        self.assertEqual(said, [f"{self.path}: waiting for a subscriber"])
+        self.assertEqual(received, b"one\n")
 
-    def test_missing(self) -> None:
-        with self.assertRaises(PipeError) as caught:
-            open_fifo(self.path)
-        self.assertEqual(str(caught.exception),
-                         f"{self.path}: No such file or directory")
+
+def read_fifo_after(path: str, thread: threading.Thread,
+                    box: list[fifo.Writer]) -> bytes:
+    """Let the writer wait a moment, then read what it sends."""
+    thread.join(0.3)
+    result: list[bytes] = []
+    reader = threading.Thread(target=lambda: result.append(read_fifo(path)),
+                              daemon=True)
+    reader.start()
+    thread.join(TIMEOUT)
+    batch = framing.Batch()
+    batch.add(b"one")
+    box[0].send(batch)
+    box[0].close()
+    reader.join(TIMEOUT)
+    return result[0]
+
+
+class StandardStreams(unittest.TestCase):
+    def test_closed_descriptors_get_dev_null(self) -> None:
+        code = ("import os, fifo; fifo.guard_std_streams(); "
+                "fd = os.open('/', os.O_RDONLY); "
+                "print(fd, [os.path.realpath(f'/proc/self/fd/{n}') for n in (0, 1, 2)],"
+                " file=open('/proc/self/fd/%d' % fd_out, 'w'))")
+        read_end, write_end = os.pipe()
+        try:
+            proc = subprocess.Popen(
+                [PYTHON, "-S", "-c", code.replace("fd_out", str(write_end))],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                pass_fds=(write_end,), cwd=os.path.dirname(fifo.__file__),
+                preexec_fn=lambda: [os.close(n) for n in (0, 1, 2)])
+            os.close(write_end)
+            proc.wait(TIMEOUT)
+            result = os.read(read_end, 4096).decode()
+        finally:
+            os.close(read_end)
+        self.assertEqual(proc.returncode, 0)
+        self.assertEqual(result.split(" ", 1)[1].strip(),
+                         "['/dev/null', '/dev/null', '/dev/null']")
+        self.assertGreater(int(result.split(" ", 1)[0]), 2)
 
 
 if __name__ == "__main__":

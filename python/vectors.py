@@ -1,11 +1,12 @@
 """Load the golden test vectors from shared/vectors/ (used by the tests).
 
-For a case NAME the pipe carries NAME.pipe if that file exists (a stdin case,
-where a publisher produced those bytes), else NAME.in (a raw case, written
-straight into the pipe).  NAME.out is what a subscriber run with --once prints.
-NAME.err, for a raw case only, is what the subscriber prints on standard
-error, with {prog} and {pipe} standing for the program name and pipe path;
-in a stdin case it belongs to the publisher and is none of our business.
+For a case NAME the pipe carries NAME.pipe if that file exists (a stdin case:
+NAME.in is a publisher's standard input, NAME.pipe what it writes), else
+NAME.in (a raw case, written straight into the pipe).  NAME.out is what a
+subscriber run with --once prints, NAME.out-raw the same with --raw.  NAME.err
+is what the publisher (stdin case) or the subscriber (raw case) prints on
+standard error, with {prog} and {pipe} standing for the program name and pipe
+path; with it, a publisher exits 1.
 """
 
 from __future__ import annotations
@@ -23,10 +24,21 @@ class Vector:
     out: bytes       # expected standard output
     err: str         # expected standard error, placeholders not yet filled
     raw: bool
+    out_raw: bytes   # expected standard output with --raw
+    stdin: bytes     # a publisher's standard input (stdin cases)
 
-    def expected_err(self, prog: str, pipe: str) -> bytes:
-        text = self.err.replace("{prog}", prog).replace("{pipe}", pipe)
-        return text.encode("utf-8", "surrogateescape")
+    def subscriber_err(self, prog: str, pipe: str) -> bytes:
+        """What a subscriber prints on standard error for this pipe."""
+        return _fill(self.err if self.raw else "", prog, pipe)
+
+    def publisher_err(self, prog: str, pipe: str) -> bytes:
+        """What a publisher prints on standard error for this input."""
+        return _fill("" if self.raw else self.err, prog, pipe)
+
+
+def _fill(text: str, prog: str, pipe: str) -> bytes:
+    text = text.replace("{prog}", prog).replace("{pipe}", pipe)
+    return text.encode("utf-8", "surrogateescape")
 
 
 def load_vectors() -> list[Vector]:
@@ -37,9 +49,11 @@ def load_vectors() -> list[Vector]:
         raw = not pipe_file.exists()
         carried = (VECTOR_DIR / f"{name}.in") if raw else pipe_file
         err_file = VECTOR_DIR / f"{name}.err"
-        err = err_file.read_text() if raw and err_file.exists() else ""
+        err = err_file.read_text() if err_file.exists() else ""
+        out_raw = (VECTOR_DIR / f"{name}.out-raw").read_bytes()
+        stdin = (VECTOR_DIR / f"{name}.in").read_bytes()
         vectors.append(Vector(name, carried.read_bytes(), out_file.read_bytes(),
-                              err, raw))
+                              err, raw, out_raw, stdin))
     if not vectors:
         raise RuntimeError(f"no test vectors found in {VECTOR_DIR}")
     return vectors
