@@ -21,14 +21,19 @@ ifeq ($(HOME),)
 export GOCACHE := $(CURDIR)/build/go-cache
 endif
 
+# Where the C objects and programs go: build/c and bin/ normally; the
+# sanitizer build (make test-asan) puts its own under build/asan.
+CBUILD ?= build/c
+CBIN ?= bin
+
 C_LIB_SRC := $(wildcard c/lib/*.c)
-C_LIB_OBJ := $(patsubst c/%.c,build/c/%.o,$(C_LIB_SRC))
-C_TESTS := $(patsubst c/tests/%.c,build/c/tests/%,$(wildcard c/tests/test_*.c))
+C_LIB_OBJ := $(patsubst c/%.c,$(CBUILD)/%.o,$(C_LIB_SRC))
+C_TESTS := $(patsubst c/tests/%.c,$(CBUILD)/tests/%,$(wildcard c/tests/test_*.c))
 GO_SRC := $(shell find go -name '*.go') go/go.mod
 PROGRAMS := bin/c-publisher bin/c-subscriber bin/go-publisher bin/go-subscriber \
             bin/python-publisher bin/python-subscriber
 
-.PHONY: all help deps deps-run demo warehouse test test-c test-go test-python test-matrix bench clean
+.PHONY: all help deps deps-run demo warehouse test test-c test-go test-python test-matrix lint test-asan test-valgrind bench clean
 
 ## all: build every program into bin/ (what `make` alone does)
 all: $(PROGRAMS)
@@ -48,20 +53,20 @@ deps-run:
 	@tools/deps run
 
 # Rebuild the C objects when the flags change (make vs make test).
-build/c/flags: FORCE
+$(CBUILD)/flags: FORCE
 	@mkdir -p $(@D)
 	@echo '$(CC) $(ALL_CFLAGS)' | cmp -s - $@ || echo '$(CC) $(ALL_CFLAGS)' > $@
 .PHONY: FORCE
 
-build/c/%.o: c/%.c $(wildcard c/lib/*.h) build/c/flags
+$(CBUILD)/%.o: c/%.c $(wildcard c/lib/*.h) $(CBUILD)/flags
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-build/c/libpubsub.a: $(C_LIB_OBJ)
+$(CBUILD)/libpubsub.a: $(C_LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-bin/c-%: build/c/%.o build/c/libpubsub.a
+$(CBIN)/c-%: $(CBUILD)/%.o $(CBUILD)/libpubsub.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@
 
@@ -79,9 +84,9 @@ bin/python-%: python/python-% $(wildcard python/*.py)
 # The unit tests link the library with read() and write() wrapped, so that
 # the I/O loops can be fed EINTR, short writes and EPIPE on demand.
 TEST_SUPPORT := c/tests/vectors.c c/tests/mock_io.c c/tests/capture.c c/tests/scratch.c
-build/c/tests/%: c/tests/%.c $(TEST_SUPPORT) $(wildcard c/tests/*.h) build/c/libpubsub.a build/c/flags
+$(CBUILD)/tests/%: c/tests/%.c $(TEST_SUPPORT) $(wildcard c/tests/*.h) $(CBUILD)/libpubsub.a $(CBUILD)/flags
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Ic $< $(TEST_SUPPORT) build/c/libpubsub.a -lcmocka -pthread \
+	$(CC) $(ALL_CFLAGS) -Ic $< $(TEST_SUPPORT) $(CBUILD)/libpubsub.a -lcmocka -pthread \
 	  -Wl,--wrap=read,--wrap=write -o $@
 
 ## demo: the tutorial's two panes in tmux (PUB=go SUB=python); scripted without a terminal
@@ -95,7 +100,7 @@ test: deps
 	@rm -rf build/results && mkdir -p build
 	@$(MAKE) --no-print-directory all WERROR=-Werror
 	@status=0; \
-	for suite in test-c test-go test-python test-matrix; do \
+	for suite in lint test-c test-go test-python test-matrix; do \
 	  $(MAKE) --no-print-directory $$suite WERROR=-Werror || status=1; \
 	done; \
 	tools/summarize build/results; exit $$status
@@ -104,15 +109,40 @@ test: deps
 test-c: $(C_TESTS)
 	@status=0; for t in $(C_TESTS); do tools/run-suite cmocka "c/$${t##*/}" $$t || status=1; done; exit $$status
 
-## test-go: gofmt, go vet and go test
+## test-go: the Go tests (go test; gofmt and go vet are in make lint)
 test-go: bin/go-publisher bin/go-subscriber
-	@tools/run-suite check "go/gofmt" bash -c 'out=$$(gofmt -l go); [ -z "$$out" ] || { echo "not gofmt-formatted: $$out"; exit 1; }'
-	@tools/run-suite check "go/vet" bash -c 'cd go && go vet ./...'
 	@tools/run-suite gotest "go/test" bash -c 'cd go && go test -v -count=1 ./...'
 
 ## test-python: the Python unit tests (unittest)
 test-python: bin/python-publisher bin/python-subscriber
 	@tools/run-suite unittest "python/unittest" bash -c 'cd python && python3 -m unittest -v'
+
+## lint: cppcheck, clang-tidy, gofmt, go vet, shellcheck, pyflakes; every warning fails
+lint:
+	@status=0; for check in cppcheck clang-tidy gofmt go-vet shellcheck pyflakes; do \
+	  tools/run-suite check "lint/$$check" tools/lint $$check || status=1; done; exit $$status
+
+# The C code built again with AddressSanitizer and UndefinedBehaviorSanitizer,
+# in build/asan; any report ends the program with an error, which fails the
+# test it ran in.
+SANITIZE := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+export ASAN_OPTIONS := detect_leaks=1:halt_on_error=1:abort_on_error=0
+export UBSAN_OPTIONS := halt_on_error=1:print_stacktrace=1
+## test-asan: the C unit tests and the C programs' matrix, built with ASan and UBSan
+test-asan: deps
+	@rm -f build/results; mkdir -p build
+	@status=0; \
+	$(MAKE) --no-print-directory CBUILD=build/asan CBIN=build/asan/bin CFLAGS='$(SANITIZE)' \
+	  WERROR=-Werror build/asan/bin/c-publisher build/asan/bin/c-subscriber test-c || status=1; \
+	BIN_DIR=build/asan/bin tools/run-suite bats "asan/matrix-c-publisher" tests/run c || status=1; \
+	BIN_DIR=build/asan/bin tools/run-suite bats "asan/matrix-c-subscriber" tests/run printf c || status=1; \
+	tools/summarize build/results; exit $$status
+
+## test-valgrind: the C programs over every golden vector under valgrind memcheck
+test-valgrind: deps all
+	@rm -f build/results; mkdir -p build
+	@tools/run-suite check "valgrind/vectors" tools/valgrind-vectors; status=$$?; \
+	tools/summarize build/results; exit $$status
 
 PUB ?=
 SUB ?=

@@ -35,6 +35,7 @@ walk() {
     done
     printf '(cd %q && timeout -k 5 120 bash -eo pipefail -c %q) </dev/null >/tmp/out.%d.%d 2>&1 || { cat /tmp/out.%d.*; echo "block %d: terminal %d failed"; exit 1; }\n' \
       "$REPO_DIR" "$(<"$T/blocks/$n.t$last.sh")" "$n" "$last" "$n" "$n" "$last"
+    # shellcheck disable=SC2016 # written into the walk script as it is
     printf 'for p in "${pids[@]}"; do wait "$p" || { cat /tmp/out.%d.*; echo "block %d: a terminal failed"; exit 1; }; done\n' "$n" "$n"
     printf 'cat /tmp/out.%d.* >/tmp/out.%d\n' "$n" "$n"
     if [[ -e $T/blocks/$n.expect ]]; then
@@ -52,6 +53,7 @@ walk() {
   unshare -m --propagation private true 2>/dev/null || skip "needs a private mount namespace (unshare -m)"
   walk >"$T/walk.sh"
   # The script is read before /tmp is covered: it lives under /tmp itself.
+  # shellcheck disable=SC2016 # expanded by the inner bash
   run timeout -k 5 900 unshare -m --propagation private bash -c '
     script=$(<"$1")
     cd "$2" && mount -t tmpfs tmpfs /tmp && bash -c "$script"' walk "$T/walk.sh" "$REPO_DIR"

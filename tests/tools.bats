@@ -12,8 +12,9 @@ load "${TESTS_DIR:-$BATS_TEST_DIRNAME}/lib/common"
 @test "make help lists every target of the Makefile, one line each" {
   run make -s -C "$REPO_DIR" help
   assert_success
-  local target missing=()
-  for target in $(sed -n 's/^\.PHONY: //p' "$REPO_DIR/Makefile"); do
+  local target targets missing=()
+  read -r -a targets <<<"$(sed -n 's/^\.PHONY: //p' "$REPO_DIR/Makefile" | tr '\n' ' ')"
+  for target in "${targets[@]}"; do
     [[ $target == FORCE ]] && continue
     grep -qE "^  make $target +[^ ]" <<<"$output" || missing+=("$target")
   done
