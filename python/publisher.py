@@ -47,18 +47,6 @@ def write_message(pipe: fifo.Writer, batch: framing.Batch, message: bytes) -> No
     batch.add(message)
 
 
-def write_frames(pipe: fifo.Writer, batch: framing.Batch, frames: bytes) -> None:
-    """write_message() for many frames: as many whole ones per batch as fit."""
-    start = 0
-    while start < len(frames):
-        end = frames.rfind(b"\n", start, start + batch.room) + 1
-        if end == 0:
-            pipe.send(batch)    # not even the next frame fits
-            continue
-        batch.add_frames(frames[start:end])
-        start = end
-
-
 def main() -> int:
     # Keep descriptors 0-2 off the pipe: /dev/null on any that is closed.
     fifo.guard_std_streams()
@@ -106,6 +94,18 @@ def main() -> int:
     except OSError as err:      # only the prompt writes standard output
         report.report(f"standard output: {os.strerror(err.errno or 0)}")
         return 1
+
+
+def write_frames(pipe: fifo.Writer, batch: framing.Batch, frames: bytes) -> None:
+    """write_message() for many frames: as many whole ones per batch as fit."""
+    start = 0
+    while start < len(frames):
+        end = frames.rfind(b"\n", start, start + batch.room) + 1
+        if end == 0:
+            pipe.send(batch)    # not even the next frame fits
+            continue
+        batch.add_frames(frames[start:end])
+        start = end
 
 
 def wants_prompt(lines: framing.LineReader) -> bool:
