@@ -1,0 +1,64 @@
+#!/usr/bin/env bats
+# fuzz.bats: a few seconds of each fuzzer of `make fuzz` (tools/fuzz), so
+# that every run of the suite replays the inputs that once failed and tries
+# a few new ones; and a check that the differential fuzzer does fail, and
+# saves the input, when one program behaves differently.
+#
+# tests/run runs this file once; by hand: bats tests/fuzz.bats
+# FUZZ_SMOKE_SECONDS sets how long each fuzzer runs (default 3).
+
+load "${TESTS_DIR:-$BATS_TEST_DIRNAME}/lib/common"
+
+SMOKE=${FUZZ_SMOKE_SECONDS:-3}
+
+# The executions line a fuzzer ends with, "fuzz: c: 1234 executions".
+assert_executions() {
+  local label=$1 count
+  count=$(sed -n "s/^fuzz: $label: \([0-9]*\) executions\$/\1/p" <<<"$output" | tail -n 1)
+  [[ -n $count ]] && ((count > 0)) || fail "no 'fuzz: $label: N executions' line with N > 0 in:"$'\n'"$output"
+}
+
+@test "libFuzzer on the C frame decoder: saved inputs replayed, a short run finds nothing" {
+  FUZZ_SECONDS=$SMOKE run timeout $((SMOKE + 4 * HANG)) "$REPO_DIR/tools/fuzz" c
+  assert_success
+  assert_executions c
+  refute_output --partial 'invariant violated'
+}
+
+@test "Go's fuzzing of go/framing: a short run finds nothing" {
+  FUZZ_SECONDS=$SMOKE run timeout $((SMOKE + 6 * HANG)) "$REPO_DIR/tools/fuzz" go
+  assert_success
+  assert_executions 'go: FuzzFraming'
+}
+
+@test "the differential fuzzer: saved inputs replayed, then every program agrees on new streams" {
+  FUZZ_SECONDS=$SMOKE run timeout $((SMOKE + 6 * HANG)) "$REPO_DIR/tools/fuzz" differential
+  assert_success
+  assert_line --regexp '^differential: [0-9]+ saved inputs replayed, all programs agree$'
+  assert_line --regexp '^differential: [1-9][0-9]* streams, [1-9][0-9]* program runs in [0-9]+ s; all programs agree$'
+}
+
+@test "the differential fuzzer fails when one subscriber differs, naming it and the saved input" {
+  # A subscriber that behaves like c-subscriber and then prints one more
+  # line: every stream shows the difference.
+  local fake=$T/bin saved
+  mkdir -p "$fake"
+  ln -s "$BIN_DIR/c-subscriber" "$BIN_DIR/go-subscriber" "$fake/"
+  printf '#!/bin/sh\n"%s/c-subscriber" "$@"; status=$?; echo one more line; exit $status\n' \
+    "$BIN_DIR" >"$fake/odd-subscriber"
+  chmod +x "$fake/odd-subscriber"
+
+  run timeout $((4 * HANG)) python3 "$REPO_DIR/tests/fuzz/differential.py" \
+    --seconds "$SMOKE" --bin "$fake" --regressions "$T/regressions"
+  assert_failure 1
+  assert_line --partial 'odd-subscriber vs c-subscriber, go-subscriber, the PROTOCOL.md model: stdout differ'
+  saved=("$T"/regressions/pipe-*.pipe)
+  [[ ${#saved[@]} == 1 && -s ${saved[0]} ]] || fail "no input saved in $T/regressions"
+  assert_output --partial "saved as ${saved[0]}"
+
+  # The next run replays it first, and fails on it again.
+  run timeout $((4 * HANG)) python3 "$REPO_DIR/tests/fuzz/differential.py" \
+    --seconds "$SMOKE" --bin "$fake" --regressions "$T/regressions"
+  assert_failure 1
+  assert_output --partial "programs disagree on the saved input ${saved[0]}"
+}
