@@ -124,7 +124,9 @@ lint:
 
 # The C code built again with AddressSanitizer and UndefinedBehaviorSanitizer,
 # in build/asan; any report ends the program with an error, which fails the
-# test it ran in.
+# test it ran in. The unit tests also look for leaks; the matrix does not,
+# since LeakSanitizer cannot run under strace (tests/writes.bats), and
+# make test-valgrind looks for leaks in the programs instead.
 SANITIZE := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 export ASAN_OPTIONS := detect_leaks=1:halt_on_error=1:abort_on_error=0
 export UBSAN_OPTIONS := halt_on_error=1:print_stacktrace=1
@@ -133,7 +135,9 @@ test-asan: deps
 	@rm -f build/results; mkdir -p build
 	@status=0; \
 	$(MAKE) --no-print-directory CBUILD=build/asan CBIN=build/asan/bin CFLAGS='$(SANITIZE)' \
-	  WERROR=-Werror build/asan/bin/c-publisher build/asan/bin/c-subscriber test-c || status=1; \
+	  WERROR=-Werror build/asan/bin/c-publisher build/asan/bin/c-subscriber test-c || \
+	  { status=1; grep -q '^c/' build/results 2>/dev/null || echo "asan/build 0 1 0" >> build/results; }; \
+	export ASAN_OPTIONS=detect_leaks=0:halt_on_error=1; \
 	BIN_DIR=build/asan/bin tools/run-suite bats "asan/matrix-c-publisher" tests/run c || status=1; \
 	BIN_DIR=build/asan/bin tools/run-suite bats "asan/matrix-c-subscriber" tests/run printf c || status=1; \
 	tools/summarize build/results; exit $$status

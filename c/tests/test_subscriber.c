@@ -171,9 +171,12 @@ static void preload_pipe(const char *bytes, int *reader, int *writer)
 static void a_backlog_is_printed_in_one_write(void **state)
 {
     (void)state;
-    static char frames[500 * 8 + 1]; /* + 1: snprintf's NUL after the last */
-    for (int i = 0; i < 500; i++)
-        snprintf(frames + i * 8, 9, "msg %03d\n", i);
+    static char frames[500 * 8 + 1]; /* "msg NNN" LF each, and a NUL */
+    for (unsigned i = 0; i < 500; i++) {
+        char frame[32];
+        snprintf(frame, sizeof frame, "msg %03u\n", i);
+        memcpy(frames + i * 8, frame, 8);
+    }
     int reader, writer;
     preload_pipe(frames, &reader, &writer);
     close(writer); /* 500 frames waiting, then end of file */
