@@ -33,7 +33,7 @@ GO_SRC := $(shell find go -name '*.go') go/go.mod
 PROGRAMS := bin/c-publisher bin/c-subscriber bin/go-publisher bin/go-subscriber \
             bin/python-publisher bin/python-subscriber
 
-.PHONY: all help deps deps-run demo warehouse test test-c test-go test-python test-matrix lint test-asan test-valgrind bench clean
+.PHONY: all help deps deps-run demo bugs warehouse test test-c test-go test-python test-matrix lint test-asan test-valgrind bench clean
 
 ## all: build every program into bin/ (what `make` alone does)
 all: $(PROGRAMS)
@@ -153,6 +153,10 @@ SUB ?=
 ## test-matrix: the interop matrix, or one pair of it: make test-matrix PUB=go SUB=python
 test-matrix: all
 	@tools/run-suite bats "tests/matrix" tests/run $(PUB) $(SUB)
+
+## bugs: the tutorial's bugs seen happening, each next to our programs (for a class)
+bugs: deps-run all
+	@tools/bugs
 
 ## warehouse: sensors in every language publish into one FIFO; a live dashboard (SUB=c, READINGS=200)
 warehouse: deps-run all

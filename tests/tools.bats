@@ -119,3 +119,21 @@ PY
   expect_status subscriber 0
   assert_out_lines subscriber "Received: hello from the publisher container" "Received: how are you?" "Exiting..."
 }
+
+@test "make bugs: the tutorial's merged messages and its panic show, next to ours" {
+  SPAWN_STDOUT=$T/bugs.out run_fg bugs - timeout 300 "$REPO_DIR/tools/bugs"
+  expect_status bugs 0
+  # Scene 1: three lines in one open come out as one message.
+  grep -qxF "    Received: one" "$T/bugs.out" && grep -qxF "    two" "$T/bugs.out" ||
+    fail "the tutorial's subscriber did not show the merge:"$'\n'"$(cat "$T/bugs.out")"
+  [[ $(grep -c '^    Received: \(one\|two\|three\)$' "$T/bugs.out") == 4 ]] ||
+    fail "ours should print one, two, three as three messages:"$'\n'"$(cat "$T/bugs.out")"
+  # Scene 2: ours deliver all 1000.
+  grep -qxF "Ours: 1000 messages printed for 1000 sent, every one whole, in order." "$T/bugs.out" ||
+    fail "ours lost or reordered messages:"$'\n'"$(cat "$T/bugs.out")"
+  # Scene 3: the tutorial's loop sends one line of three, then panics.
+  grep -qxF '    would send: "first"' "$T/bugs.out" && ! grep -qF 'would send: "second"' "$T/bugs.out" &&
+    grep -qF '    panic: runtime error: slice bounds out of range' "$T/bugs.out" ||
+    fail "the tutorial's loop did not lose its input and panic:"$'\n'"$(cat "$T/bugs.out")"
+  grep -qxF "    Received: third" "$T/bugs.out" || fail "ours did not send every line:"$'\n'"$(cat "$T/bugs.out")"
+}
