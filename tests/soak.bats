@@ -1,0 +1,33 @@
+#!/usr/bin/env bats
+# soak.bats: a short `make soak` (tools/soak): publishers of every language
+# into one FIFO while programs are killed and restarted at random; nothing
+# may be duplicated or corrupted, and every lost message must have a place
+# the contract allows.
+#
+# tests/run runs this file once; by hand: bats tests/soak.bats
+# SOAK_SMOKE_SECONDS sets how long it runs (default 5).
+
+load "${TESTS_DIR:-$BATS_TEST_DIRNAME}/lib/common"
+
+# The number on a count line of the summary: "  duplicated   0  (must be 0)".
+count_of() {
+  sed -n "s/^  $1  *\([0-9][0-9]*\)  (.*/\1/p" <<<"$output"
+}
+
+@test "soak: publishers and subscribers killed at random; nothing duplicated or corrupted, every loss explained" {
+  local seconds=${SOAK_SMOKE_SECONDS:-5}
+  SOAK_SECONDS=$seconds run timeout $((seconds + 6 * HANG)) "$REPO_DIR/tools/soak"
+  assert_success
+  assert_line 'soak: passed'
+  [[ $(count_of duplicated) == 0 ]] || fail "duplicated is not 0:"$'\n'"$output"
+  [[ $(count_of 'corrupted or interleaved') == 0 ]] || fail "corrupted is not 0:"$'\n'"$output"
+  [[ $(count_of 'lost unexplained') == 0 ]] || fail "an unexplained loss:"$'\n'"$output"
+  local sent delivered lost=0 name
+  sent=$(count_of sent) delivered=$(count_of delivered)
+  ((sent > 0 && delivered > 0)) || fail "nothing sent or delivered:"$'\n'"$output"
+  for name in 'lost with a killed publisher' 'lost in a SIGKILLed subscriber' 'lost in the kernel buffer'; do
+    lost=$((lost + $(count_of "$name")))
+  done
+  ((delivered + lost == sent)) || fail "delivered $delivered + lost $lost is not sent $sent:"$'\n'"$output"
+  assert_line --regexp '^  peak RSS [a-z]+-subscriber +[0-9.]+ MiB'
+}
