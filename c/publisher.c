@@ -91,6 +91,10 @@ int main(int argc, char *argv[])
                 return EXIT_RUNTIME;
         }
 
+        /* Ordinary lines already read go into the batch in one piece. */
+        if (line_reader_take_plain(&lines, &batch) > 0)
+            continue;
+
         /* Read a line; at the end of input, send what the batch holds. */
         struct frame line;
         int got = line_reader_next(&lines, &line);

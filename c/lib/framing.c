@@ -161,6 +161,35 @@ int line_reader_next(struct line_reader *reader, struct frame *line)
     }
 }
 
+size_t line_reader_take_plain(struct line_reader *reader, struct frame_batch *batch)
+{
+    struct frame_decoder *decoder = &reader->decoder;
+    if (frame_decoder_mid_frame(decoder))
+        return 0;
+    /* Lines already in the chunk are frames as they stand: only check
+       them. A line that fits in the batch is at most MESSAGE_MAX long. */
+    const char *start = decoder->input, *end = start, *lf = decoder->next_lf;
+    const char *chunk_end = decoder->input + decoder->input_len;
+    size_t room = sizeof batch->data - batch->len, lines = 0;
+    while (lf != NULL && (size_t)(lf + 1 - start) <= room) {
+        size_t len = (size_t)(lf - end);
+        if (len == 0 || lf[-1] == '\r' || frame_is_exit(end, len))
+            break;
+        lines++;
+        end = lf + 1;
+        lf = end < chunk_end ? memchr(end, '\n', (size_t)(chunk_end - end)) : NULL;
+    }
+    if (lines > 0) {
+        memcpy(batch->data + batch->len, start, (size_t)(end - start));
+        batch->len += (size_t)(end - start);
+        decoder->input = end;
+        decoder->input_len = (size_t)(chunk_end - end);
+        decoder->next_lf = lf;
+        decoder->number += lines;
+    }
+    return lines;
+}
+
 bool line_reader_would_wait(const struct line_reader *reader)
 {
     if (reader->ended || reader->decoder.next_lf != NULL)

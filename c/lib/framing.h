@@ -119,6 +119,13 @@ struct frame_batch {
     char data[FRAME_MAX];
 };
 
+/* The fast way through a file or a pipe full of ordinary lines: move the
+   whole lines already read that fit into the batch, in one copy, as long as
+   each one is sent as it is (not empty, not ending in CR, not "exit").
+   Returns how many were taken; 0 when the next line must go the careful
+   way, through line_reader_next() and frame_check(), or does not fit. */
+size_t line_reader_take_plain(struct line_reader *reader, struct frame_batch *batch);
+
 static inline void frame_batch_init(struct frame_batch *batch) { batch->len = 0; }
 
 /* Would the frame of a message of this length, message + LF, still fit? */
