@@ -100,9 +100,18 @@ func (lr *LineReader) skipLongLine(piece []byte) (Line, error) {
 
 // trimLineEnd removes the LF and one CR before it. A last line without LF
 // loses its one CR too, as a subscriber would do with such a fragment.
+//
+// It looks at the last bytes directly: it runs once per line, and
+// bytes.TrimSuffix, which compares slices, was a tenth of the publisher's
+// time in make bench.
 func trimLineEnd(data []byte) []byte {
-	data = bytes.TrimSuffix(data, []byte("\n"))
-	return bytes.TrimSuffix(data, []byte("\r"))
+	if n := len(data); n > 0 && data[n-1] == '\n' {
+		data = data[:n-1]
+	}
+	if n := len(data); n > 0 && data[n-1] == '\r' {
+		data = data[:n-1]
+	}
+	return data
 }
 
 // Check decides what the publisher does with a line: send it, skip it
