@@ -33,7 +33,7 @@ GO_SRC := $(shell find go -name '*.go') go/go.mod
 PROGRAMS := bin/c-publisher bin/c-subscriber bin/go-publisher bin/go-subscriber \
             bin/python-publisher bin/python-subscriber
 
-.PHONY: all help deps deps-run demo bugs warehouse test test-c test-go test-python test-matrix lint test-asan test-valgrind bench clean
+.PHONY: all help deps deps-run demo bugs warehouse test test-c test-go test-python test-matrix lint test-asan test-valgrind fuzz soak bench clean
 
 ## all: build every program into bin/ (what `make` alone does)
 all: $(PROGRAMS)
@@ -147,6 +147,14 @@ test-valgrind: deps all
 	@rm -f build/results; mkdir -p build
 	@tools/run-suite check "valgrind/vectors" tools/valgrind-vectors; status=$$?; \
 	tools/summarize build/results; exit $$status
+
+## fuzz: fuzz the framing: libFuzzer on the C decoder, Go's fuzzing, every program against the others (FUZZ_SECONDS=60 each)
+fuzz: deps all
+	@FUZZ_SECONDS='$(FUZZ_SECONDS)' FUZZ_CFLAGS='$(ALL_CFLAGS)' C_LIB_SRC='$(C_LIB_SRC)' tools/fuzz
+
+## soak: every publisher into one FIFO while programs are killed and restarted at random (SOAK_SECONDS=60)
+soak: deps-run all
+	@SOAK_SECONDS='$(SOAK_SECONDS)' tools/soak
 
 PUB ?=
 SUB ?=
