@@ -33,7 +33,7 @@ GO_SRC := $(shell find go -name '*.go') go/go.mod
 PROGRAMS := bin/c-publisher bin/c-subscriber bin/go-publisher bin/go-subscriber \
             bin/python-publisher bin/python-subscriber
 
-.PHONY: all help deps deps-run demo bugs warehouse test test-c test-go test-python test-matrix lint test-asan test-valgrind fuzz soak bench clean
+.PHONY: all help deps deps-run demo bugs warehouse bridge test test-c test-go test-python test-matrix lint test-asan test-valgrind fuzz soak bench clean
 
 ## all: build every program into bin/ (what `make` alone does)
 all: $(PROGRAMS)
@@ -169,6 +169,10 @@ bugs: deps-run all
 ## warehouse: sensors in every language publish into one FIFO; a live dashboard (SUB=c, READINGS=200)
 warehouse: deps-run all
 	@tools/warehouse
+
+## bridge: the warehouse across machines through a real MQTT broker: two dashboards, each gets every reading (SUB=c PUB=go READINGS=100)
+bridge: deps all
+	@tools/bridge
 
 ## bench: throughput, latency and memory of every pair
 bench: deps all
