@@ -71,10 +71,17 @@ func mustRead(t testing.TB, path string) []byte {
 }
 
 // publish runs standard input through the publisher's steps as
-// cmd/publisher's main loop does: read a line, check it, add its frame to
-// the batch (writing the batch first when full), write the batch whenever
-// the next read may block, and stop after "exit".
+// cmd/publisher's main loop does: take the ordinary lines already read
+// into the batch, or read a line, check it and add its frame to the batch
+// (writing the batch first when full); write the batch whenever the next
+// read may block, and stop after "exit".
 func publish(in io.Reader) (writes [][]byte, stderr string, status int) {
+	return publishWith(in, true)
+}
+
+// publishWith is publish with or without the fast path for ordinary lines
+// (TakePlain), which must not change a single write.
+func publishWith(in io.Reader, takePlain bool) (writes [][]byte, stderr string, status int) {
 	lines := NewLineReader(in)
 	batch := NewBatch()
 	send := func() {
@@ -86,6 +93,9 @@ func publish(in io.Reader) (writes [][]byte, stderr string, status int) {
 	for {
 		if lines.NeedsRead() {
 			send()
+		}
+		if takePlain && lines.TakePlain(batch) > 0 {
+			continue
 		}
 		line, err := lines.Next()
 		if err != nil {

@@ -79,6 +79,10 @@ func main() {
 				failIf(standardStream("output", err))
 			}
 		}
+		// Ordinary lines already read go into the batch in one piece.
+		if lines.TakePlain(batch) > 0 {
+			continue
+		}
 		// Read a line; at the end of input, send what is left and stop.
 		line, err := lines.Next()
 		if err != nil {
