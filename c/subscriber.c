@@ -84,10 +84,17 @@ int main(int argc, char *argv[])
     frame_decoder_init(&decoder);
     status = EXIT_OK;
     int handled = HANDLED;
-    while (status == EXIT_OK && handled == HANDLED && !signals_stop_requested()) {
+    /* Until a stop signal; after it, one last pass if the bytes read end in
+       the middle of a frame: it reads the rest of that frame and nothing
+       more, then the input ends (PROTOCOL.md 4.8), so no message is cut. */
+    for (bool last = signals_stop_requested();
+         status == EXIT_OK && handled == HANDLED && (!last || frame_decoder_mid_frame(&decoder));
+         last = signals_stop_requested()) {
         /* Read what the pipe holds: bytes, end of file, or nothing yet. */
         size_t got;
-        enum fifo_read_result result = fifo_reader_read(&pipe, chunk, sizeof chunk, &got);
+        enum fifo_read_result result =
+            last ? fifo_reader_read_rest_of_frame(&pipe, chunk, sizeof chunk, &got)
+                 : fifo_reader_read(&pipe, chunk, sizeof chunk, &got);
         if (result == FIFO_READ_ERROR) {
             status = EXIT_RUNTIME;
         } else if (result == FIFO_NOTHING_YET) {
@@ -98,12 +105,13 @@ int main(int argc, char *argv[])
             continue;
         }
 
-        /* Cut the bytes into frames (at end of file, an unterminated
-           fragment is one too) and handle every one, even after a stop
-           signal: this chunk is out of the pipe and exists nowhere else. */
+        /* Cut the bytes into frames (at end of file, or after the last
+           pass, an unterminated fragment is one too) and handle every one,
+           even after a stop signal: this chunk is out of the pipe and
+           exists nowhere else. */
         if (result == FIFO_BYTES)
             frame_decoder_feed(&decoder, chunk, got);
-        else
+        if (result != FIFO_BYTES || last)
             frame_decoder_finish(&decoder);
         struct frame frame;
         while (handled == HANDLED && frame_decoder_next(&decoder, &frame)) {

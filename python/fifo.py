@@ -28,7 +28,7 @@ import stat
 
 import report
 import signals
-from framing import READ_CHUNK, Batch
+from framing import MESSAGE_MAX, READ_CHUNK, Batch
 
 FIFO_MODE = 0o600
 STDIN_FD_VARIABLE = "FIFO_PUBSUB_STDIN_FD"   # set by the launchers
@@ -185,6 +185,32 @@ class Reader:
             return None
         except OSError as err:
             raise _system_error(self.path, err) from None
+
+    def read_rest_of_frame(self) -> bytes:
+        """After a stop signal: the rest of a frame begun, and nothing more.
+
+        For when the bytes read so far end in the middle of a frame
+        (shared/PROTOCOL.md, section 4, step 8).  Reads one byte at a time,
+        so that not one byte past the frame's LF leaves the pipe, and never
+        waits: until an LF (kept), until the pipe has no byte ready (a
+        writer wrote part of a frame) or is at end of file, or until
+        MESSAGE_MAX + 2 bytes (the longest frame: a message, CR and LF)
+        without an LF.  Returns the bytes read, perhaps none.
+        """
+        rest = bytearray()
+        while len(rest) < MESSAGE_MAX + 2:
+            try:
+                byte = os.read(self.fd, 1)
+            except BlockingIOError:
+                break
+            except OSError as err:
+                raise _system_error(self.path, err) from None
+            if not byte:
+                break
+            rest += byte
+            if byte == b"\n":
+                break
+        return bytes(rest)
 
     def wait(self) -> None:
         """Sleep until the pipe has bytes (or end of file), or a stop signal comes."""

@@ -263,6 +263,10 @@ class FrameDecoder:
         """How many bytes of an unfinished frame are held in memory."""
         return len(self._held.data)
 
+    def mid_frame(self) -> bool:
+        """Whether the start of a frame is held, its LF still to come."""
+        return bool(self._held)
+
     def feed(self, chunk: bytes) -> Frames:
         """The messages and discarded frames that `chunk` completes."""
         pieces = chunk.split(b"\n")

@@ -83,7 +83,14 @@ def main() -> int:
                 if options.once:
                     return finish(out, 0)
                 pipe.reopen()
-        # A stop signal: write out all that was read, then exit 130 or 143.
+        # A stop signal.  If the bytes read end in the middle of a frame,
+        # read the rest of that frame and nothing more, and take it as at
+        # end of file (PROTOCOL.md 4.8), so no message is cut.  Then write
+        # out all that was read, and exit 130 or 143.
+        if decoder.mid_frame():
+            rest = pipe.read_rest_of_frame()
+            if handle_frames(decoder.feed(rest), out, options):
+                handle_frames(decoder.finish(), out, options)
         return finish(out, 0)
     except (fifo.PipeError, output.OutputError) as err:
         report.report(str(err))

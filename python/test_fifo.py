@@ -185,6 +185,41 @@ def read_fifo_after(path: str, thread: threading.Thread,
     return result[0]
 
 
+class RestOfFrame(ScratchDir):
+    """Reader.read_rest_of_frame() takes the rest of one frame, no more."""
+
+    def test_the_rest_of_one_frame_and_not_a_byte_more(self) -> None:
+        long = b"x" * 5000 + b"\nb\n"
+        limit = framing.MESSAGE_MAX + 2
+        cases = [
+            ("up to its LF", b"ree\nfour\n", False, b"ree\n", b"four\n"),
+            ("a CR LF ending", b"ree\r\nfour\n", False, b"ree\r\n", b"four\n"),
+            ("a writer wrote part of it", b"ree", False, b"ree", b""),
+            ("end of file", b"ree", True, b"ree", b""),
+            ("nothing there", b"", False, b"", b""),
+            ("an overlong frame", long, False, long[:limit], long[limit:]),
+        ]
+        for name, in_pipe, writer_gone, rest, left in cases:
+            with self.subTest(name):
+                self.fresh_pipe()
+                fifo.prepare(self.path)
+                reader = fifo.open_reader(self.path)
+                writer = os.open(self.path, os.O_WRONLY | os.O_NONBLOCK)
+                try:
+                    os.write(writer, in_pipe)
+                    if writer_gone:
+                        os.close(writer)
+                    self.assertEqual(reader.read_rest_of_frame(), rest)
+                    try:
+                        self.assertEqual(os.read(reader.fd, 65536), left)
+                    except BlockingIOError:
+                        self.assertEqual(left, b"")
+                finally:
+                    reader.close()
+                    if not writer_gone:
+                        os.close(writer)
+
+
 class StandardStreams(unittest.TestCase):
     def test_closed_descriptors_get_dev_null(self) -> None:
         code = ("import os, fifo; fifo.guard_std_streams(); "

@@ -104,6 +104,19 @@ class DecoderRules(unittest.TestCase):
         self.assertEqual(decoder.feed(b"\n").events, [TooLong(100_000)])
         self.assertEqual(decoder.buffered, 0)
 
+    def test_mid_frame_says_whether_a_frame_is_begun(self) -> None:
+        decoder = FrameDecoder()
+        self.assertFalse(decoder.mid_frame())
+        decoder.feed(b"one\nth")
+        self.assertTrue(decoder.mid_frame())
+        self.assertEqual(decoder.feed(b"ree\n").events, [b"three"])
+        self.assertFalse(decoder.mid_frame())
+        decoder.feed(b"x" * (FRAME_MAX + 1))    # overlong: counted, not held
+        self.assertEqual(decoder.buffered, 0)
+        self.assertTrue(decoder.mid_frame())
+        self.assertEqual(decoder.finish().events, [TooLong(FRAME_MAX + 1)])
+        self.assertFalse(decoder.mid_frame())
+
 
 def subscriber_output(vector: Vector, chunks: list[bytes], raw: bool) -> tuple[bytes, bytes]:
     """What the subscriber's own code prints for these chunks of the pipe."""

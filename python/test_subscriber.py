@@ -4,14 +4,17 @@ publisher would.  Every wait has a timeout."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
+import struct
+import termios
 import threading
 import time
 import unittest
 
 from support import (TIMEOUT, Program, ScratchDir, clean_env, connected_writer,
-                     send, wait_for)
+                     read_to_eof, send, wait_for)
 from vectors import chunks_at, load_vectors
 
 PROG = "python-subscriber"
@@ -29,6 +32,11 @@ def write_quietly(fd: int, data: bytes) -> None:
         os.write(fd, data)
     except OSError:
         pass
+
+
+def unread(fd: int) -> int:
+    """How many bytes a pipe holds, unread."""
+    return struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0]
 
 
 def read_ready(fd: int) -> bytes:
@@ -208,9 +216,8 @@ class StopSignals(ScratchDir):
     def test_signal_with_a_slow_standard_output_loses_nothing(self) -> None:
         # The subscriber's output is a pipe read slowly (4096 bytes every
         # 4 ms).  After SIGINT every numbered line must be either printed
-        # or still in the FIFO for the next reader: none lost, none twice.
-        # The one exception is the line the last read cut in two: its head
-        # was read but is no message yet, and its tail is still in the FIFO.
+        # or still in the FIFO for the next reader: none lost, none cut,
+        # none twice.
         lines = [b"%06d " % i + b"m" * 93 + b"\n" for i in range(50_000)]
         read_end, write_end = os.pipe()
         sub = self.start(PROG, "--pipe", self.path, stdout=write_end)
@@ -248,10 +255,37 @@ class StopSignals(ScratchDir):
                     for line in bytes(printed).splitlines()]
         self.assertTrue(received, "nothing printed")
         self.assertEqual(received, lines[:len(received)])
-        after = b"".join(lines[len(received):])
-        self.assertTrue(after.endswith(bytes(left)), "the FIFO lost lines")
-        self.assertLess(len(after) - len(left), len(lines[0]),
-                        "more than one cut line is missing")
+        # A line the last read cut in two was read to its end and printed:
+        # what is left in the FIFO is every other line, whole.
+        self.assertEqual(bytes(left), b"".join(lines[len(received):]),
+                         "lines lost, cut or printed twice")
+
+    def test_a_frame_begun_is_read_to_its_end_and_nothing_more(self) -> None:
+        # 64 KiB reads of 100-byte lines end in the middle of a line.  The
+        # subscriber is stopped while its standard output (a pipe of 4096
+        # bytes, not yet read) holds it in its first reads: it reads the rest
+        # of the line begun and nothing more (PROTOCOL.md 4.8), so it prints
+        # whole lines, the last one completed, and leaves whole lines.
+        lines = [b"%08d " % i + b"m" * 90 + b"\n" for i in range(5000)]
+        read_end, write_end = os.pipe()
+        fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 4096)
+        sub = self.start(PROG, "--pipe", self.path, "--raw", stdout=write_end)
+        os.close(write_end)
+        with connected_writer(self.path) as fd:
+            fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+            os.write(fd, b"".join(lines))
+            wait_for(lambda: unread(read_end) >= 4096, "standard output full")
+            sub.proc.send_signal(signal.SIGINT)
+            printed = read_to_eof(read_end)
+            status, _, err = sub.finish()
+            next_reader = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
+            left = read_ready(next_reader)
+            os.close(next_reader)
+        os.close(read_end)
+        self.assertEqual((status, err), (130, b""))
+        self.assertEqual(len(printed) % 100, 0, "a line printed in part")
+        self.assertTrue(printed and left, "nothing printed, or nothing left")
+        self.assertEqual(printed + left, b"".join(lines))
 
     def test_one_signal_is_enough_with_a_stalled_output(self) -> None:
         # Standard output is a pipe nobody reads: after 2 seconds without

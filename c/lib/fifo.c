@@ -214,6 +214,32 @@ enum fifo_read_result fifo_reader_read(struct fifo_reader *reader, char *buffer,
     }
 }
 
+enum fifo_read_result fifo_reader_read_rest_of_frame(struct fifo_reader *reader, char *buffer,
+                                                     size_t size, size_t *got)
+{
+    /* One byte at a time, so that not one byte past the frame's LF is taken
+       from the pipe: what follows stays there for the next reader. */
+    if (size > MESSAGE_MAX + 2)
+        size = MESSAGE_MAX + 2;
+    size_t taken = 0;
+    while (taken < size) {
+        ssize_t n = read(reader->fd, buffer + taken, 1);
+        if (n == 0 || (n < 0 && errno == EAGAIN))
+            break; /* no more of the frame: it ends here, as at end of file */
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            system_error(reader->path);
+            *got = taken;
+            return FIFO_READ_ERROR;
+        }
+        if (buffer[taken++] == '\n')
+            break;
+    }
+    *got = taken;
+    return FIFO_BYTES;
+}
+
 int fifo_reader_wait(struct fifo_reader *reader)
 {
     sigset_t stop_signals, unblocked;

@@ -74,6 +74,17 @@ enum fifo_read_result {
 enum fifo_read_result fifo_reader_read(struct fifo_reader *reader, char *buffer, size_t size,
                                        size_t *got);
 
+/* After a stop signal, when the bytes read so far end in the middle of a
+   frame (shared/PROTOCOL.md, section 4, step 8): read the rest of that one
+   frame and nothing more. Reads one byte at a time, never waiting, until
+   an LF (kept in buffer), until the pipe has no byte ready (EAGAIN: a
+   writer wrote part of a frame) or is at end of file, or until it has read
+   MESSAGE_MAX + 2 bytes (the longest frame: a message, CR and LF) or size
+   bytes without an LF. Sets *got to the bytes read, perhaps 0. Returns
+   FIFO_BYTES, or FIFO_READ_ERROR (reported). */
+enum fifo_read_result fifo_reader_read_rest_of_frame(struct fifo_reader *reader, char *buffer,
+                                                     size_t size, size_t *got);
+
 /* Sleep, using no CPU, until the pipe has something to read (bytes, or the
    end of file of a writer that came and went) or a stop signal has come.
    SIGINT and SIGTERM are blocked except inside pselect(), so a signal

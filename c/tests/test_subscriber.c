@@ -2,8 +2,8 @@
    this process (its main() renamed) against a real FIFO. Every golden
    vector must print exactly NAME.out (with --raw, NAME.out-raw) and
    NAME.err; a backlog goes out in one write; after SIGINT or SIGTERM it
-   prints the rest of the chunk it read, reads nothing more, and exits 130
-   or 143. */
+   prints the rest of the chunk it read, reads nothing more but the rest of
+   a frame begun, and exits 130 or 143. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -219,6 +219,84 @@ static void after_sigterm_the_rest_of_the_chunk_is_printed_and_nothing_more_read
     close(reader);
 }
 
+/* Run the subscriber on a pipe preloaded with these bytes (its writer kept
+   open: no end of file), its first read() capped at first_read bytes, and
+   the signal raised right after that read. Returns what was left in the
+   pipe, in left (NUL-terminated). */
+static void stop_after_first_read(const char *bytes, size_t first_read, int signo,
+                                  struct run *run, char *left, size_t left_size)
+{
+    int reader, writer;
+    preload_pipe(bytes, &reader, &writer);
+    mock_read_cap(MOCK_ANY_FD, first_read);
+    mock_signal_after_read(MOCK_ANY_FD, 1, signo);
+    run_subscriber(NULL, NULL, run);
+    mock_io_reset();
+    ssize_t n = __real_read(reader, left, left_size - 1);
+    left[n > 0 ? n : 0] = '\0';
+    close(writer);
+    close(reader);
+}
+
+/* The first read ends in the middle of "three": after SIGINT the rest of
+   that frame is read, and nothing more, so "three" is printed whole and
+   "four" stays in the pipe (PROTOCOL.md 4.8). */
+static void after_sigint_a_frame_begun_is_read_to_its_end_and_nothing_more(void **state)
+{
+    (void)state;
+    struct run run;
+    char left[64];
+    stop_after_first_read("one\ntwo\nthree\nfour\n", 10, SIGINT, &run, left, sizeof left);
+    assert_int_equal(run.status, 130);
+    assert_int_equal(run.out.len, 44);
+    assert_memory_equal(run.out.data, "Received: one\nReceived: two\nReceived: three\n", 44);
+    assert_string_equal(run.err, "");
+    assert_string_equal(left, "four\n");
+    free(run.out.data);
+}
+
+/* A writer wrote only part of a frame: after SIGTERM the part read is
+   delivered as it is, as at end of file; nothing read is lost. */
+static void after_sigterm_a_frame_cut_by_its_writer_is_delivered_as_it_is(void **state)
+{
+    (void)state;
+    struct run run;
+    char left[64];
+    stop_after_first_read("one\ntw", 6, SIGTERM, &run, left, sizeof left);
+    assert_int_equal(run.status, 143);
+    assert_int_equal(run.out.len, 27);
+    assert_memory_equal(run.out.data, "Received: one\nReceived: tw\n", 27);
+    assert_string_equal(run.err, "");
+    assert_string_equal(left, "");
+    free(run.out.data);
+}
+
+/* The frame begun is overlong: the last pass reads MESSAGE_MAX + 2 bytes
+   of it at most, and the frame is discarded with the bytes counted (the one
+   read before the signal and 4097 after); its remainder stays in the pipe. */
+static void after_sigint_an_overlong_frame_begun_is_read_no_further_than_the_limit(void **state)
+{
+    (void)state;
+    static char bytes[2 + 5000 + 3 + 1];
+    memcpy(bytes, "a\n", 2);
+    memset(bytes + 2, 'x', 5000);
+    memcpy(bytes + 5002, "\nb\n", 4);
+    struct run run;
+    static char left[8192];
+    stop_after_first_read(bytes, 3, SIGINT, &run, left, sizeof left);
+    assert_int_equal(run.status, 130);
+    assert_int_equal(run.out.len, 12);
+    assert_memory_equal(run.out.data, "Received: a\n", 12);
+    char expected_err[512];
+    snprintf(expected_err, sizeof expected_err,
+             "c-subscriber: %s: discarded a frame of 4098 bytes, over the 4095-byte limit\n",
+             scratch_fifo);
+    assert_string_equal(run.err, expected_err);
+    assert_int_equal(strlen(left), 5000 - 4098 + 3);
+    assert_memory_equal(left + 5000 - 4098, "\nb\n", 3);
+    free(run.out.data);
+}
+
 /* SIGINT while it waits for more (a publisher connected, idle): what it
    printed is out, and it exits 130. */
 static void sigint_while_waiting_gives_130(void **state)
@@ -282,6 +360,9 @@ int main(void)
         SUBSCRIBER_TEST(a_backlog_is_printed_in_one_write),
         SUBSCRIBER_TEST(after_sigterm_the_rest_of_the_chunk_is_printed_and_nothing_more_read),
         SUBSCRIBER_TEST(sigint_while_waiting_gives_130),
+        SUBSCRIBER_TEST(after_sigint_a_frame_begun_is_read_to_its_end_and_nothing_more),
+        SUBSCRIBER_TEST(after_sigterm_a_frame_cut_by_its_writer_is_delivered_as_it_is),
+        SUBSCRIBER_TEST(after_sigint_an_overlong_frame_begun_is_read_no_further_than_the_limit),
         SUBSCRIBER_TEST(a_closed_standard_output_is_an_error),
     };
     return cmocka_run_group_tests_name("subscriber", tests, NULL, NULL);

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -350,6 +351,60 @@ func TestReaderReadWaitReopen(t *testing.T) {
 	}
 	if err := r.Reopen(); errText(err) != path+": exists and is not a named pipe" {
 		t.Errorf("Reopen onto a file: %v", err)
+	}
+}
+
+// ReadRestOfFrame takes the rest of one frame and not a byte more: up to
+// its LF; up to what a writer wrote of it, or to end of file; and at most
+// MessageMax+2 bytes of an overlong one. The rest stays in the pipe.
+func TestReadRestOfFrame(t *testing.T) {
+	long := strings.Repeat("x", 5000) + "\nb\n"
+	tests := []struct {
+		name, pipe string
+		writerGone bool
+		rest, left string
+	}{
+		{"up to its LF", "ree\nfour\n", false, "ree\n", "four\n"},
+		{"a CR LF ending", "ree\r\nfour\n", false, "ree\r\n", "four\n"},
+		{"a writer wrote part of it", "ree", false, "ree", ""},
+		{"end of file", "ree", true, "ree", ""},
+		{"nothing there", "", false, "", ""},
+		{"an overlong frame", long, false, long[:framing.MessageMax+2], long[framing.MessageMax+2:]},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "p")
+			if err := Prepare(path); err != nil {
+				t.Fatal(err)
+			}
+			r, err := OpenReader(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			w := openRaw(t, path, syscall.O_WRONLY|syscall.O_NONBLOCK)
+			if _, err := syscall.Write(w, []byte(tt.pipe)); err != nil {
+				t.Fatal(err)
+			}
+			if tt.writerGone {
+				syscall.Close(w)
+			} else {
+				defer syscall.Close(w)
+			}
+			chunk := make([]byte, framing.ReadChunk)
+			n, err := r.ReadRestOfFrame(chunk)
+			if err != nil || string(chunk[:n]) != tt.rest {
+				t.Errorf("ReadRestOfFrame = %q, %v; want %q", chunk[:n], err, tt.rest)
+			}
+			left := make([]byte, framing.ReadChunk)
+			m, _ := syscall.Read(r.fd, left)
+			if m < 0 {
+				m = 0
+			}
+			if string(left[:m]) != tt.left {
+				t.Errorf("left in the pipe %q, want %q", left[:m], tt.left)
+			}
+		})
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"io"
 	"syscall"
 
+	"fifo-pubsub/go/framing"
 	"fifo-pubsub/go/signals"
 )
 
@@ -52,6 +53,38 @@ func (r *Reader) Read(chunk []byte) (int, error) {
 		}
 		return n, nil
 	}
+}
+
+// ReadRestOfFrame is for a stop signal that comes when the bytes read so
+// far end in the middle of a frame (PROTOCOL.md 4.8): it reads the rest of
+// that one frame into chunk, and nothing more. It reads one byte at a
+// time, never waiting, until an LF (kept), until the pipe has no byte
+// ready (a writer wrote part of a frame) or is at end of file, or until it
+// has read MessageMax+2 bytes (the longest frame: a message, CR and LF) or
+// len(chunk) without an LF. It returns the bytes read, perhaps 0.
+func (r *Reader) ReadRestOfFrame(chunk []byte) (int, error) {
+	// One byte at a time, so that not one byte past the frame's LF is
+	// taken from the pipe: what follows stays there for the next reader.
+	if len(chunk) > framing.MessageMax+2 {
+		chunk = chunk[:framing.MessageMax+2]
+	}
+	got := 0
+	for got < len(chunk) {
+		n, err := syscall.Read(r.fd, chunk[got:got+1])
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err == syscall.EAGAIN || (err == nil && n == 0):
+			return got, nil // no more of the frame: it ends here
+		case err != nil:
+			return got, &pathError{r.path, err}
+		}
+		got++
+		if chunk[got-1] == '\n' {
+			break
+		}
+	}
+	return got, nil
 }
 
 // Wait sleeps, using no CPU, until the pipe has bytes or end of file to

@@ -36,6 +36,30 @@ func (d *Decoder) Finish() {
 	}
 }
 
+// MidFrame reports whether the decoder holds the start of a frame whose LF
+// has not come yet (asked once Next has returned false).
+func (d *Decoder) MidFrame() bool {
+	return len(d.pending) > 0 || d.discarding
+}
+
+// Add gives the decoder what one read of the pipe brought, as Feed does,
+// and with atEOF says that nothing more will come after it, as Finish
+// does: bytes after the last LF, or held from earlier reads, are then a
+// frame too. Unlike Feed followed by Finish, it may take bytes and the end
+// at once (the last read after a stop signal, PROTOCOL.md 4.8).
+func (d *Decoder) Add(data []byte, atEOF bool) {
+	switch {
+	case !atEOF:
+		d.Feed(data)
+	case len(data) == 0:
+		d.Finish()
+	default:
+		// An LF after the last bytes ends a fragment, as Finish does; after
+		// bytes that end in LF it only makes an empty frame, which is skipped.
+		d.Feed(append(data[:len(data):len(data)], '\n'))
+	}
+}
+
 // Next returns the next frame, skipping empty ones, or false when the
 // bytes fed so far hold no more complete frame (an incomplete one is kept
 // for the next Feed).

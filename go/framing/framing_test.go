@@ -158,6 +158,55 @@ func TestDecoderFinishReuse(t *testing.T) {
 	}
 }
 
+// MidFrame tells whether a frame is begun; Add takes the last bytes and the
+// end of the input at once, as the subscriber's last pass after a stop
+// signal does: the frame begun is completed, or ended where the bytes end.
+func TestDecoderMidFrameAndAdd(t *testing.T) {
+	long := strings.Repeat("x", MessageMax+2)
+	tests := []struct {
+		name, before string // fed first, and its frames taken
+		midFrame     bool
+		last         string // then given to Add with atEOF
+		want         []string
+	}{
+		{"completed by its LF", "one\nth", true, "ree\n", []string{"one", "three"}},
+		{"completed by CR LF", "th", true, "ree\r\n", []string{"three"}},
+		{"cut by its writer", "one\nth", true, "re", []string{"one", "thre"}},
+		{"nothing more came", "th", true, "", []string{"th"}},
+		{"a fragment ending in CR", "th", true, "ree\r", []string{"three"}},
+		{"overlong, cut at the limit", "x", true, long, []string{"discarded 4098"}},
+		{"no frame begun", "one\n", false, "", []string{"one"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var d Decoder
+			var got []string
+			take := func() {
+				for f, ok := d.Next(); ok; f, ok = d.Next() {
+					if f.Discarded > 0 {
+						got = append(got, fmt.Sprintf("discarded %d", f.Discarded))
+					} else {
+						got = append(got, string(f.Message))
+					}
+				}
+			}
+			d.Add([]byte(tt.before), false)
+			take()
+			if d.MidFrame() != tt.midFrame {
+				t.Errorf("MidFrame() = %v, want %v", d.MidFrame(), tt.midFrame)
+			}
+			d.Add([]byte(tt.last), true)
+			take()
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("frames %q, want %q", got, tt.want)
+			}
+			if d.MidFrame() {
+				t.Error("MidFrame() after the end of the input")
+			}
+		})
+	}
+}
+
 // The batch boundary: frames totalling 4096 bytes share one write; one
 // byte more and they go as two.
 func TestBatchBoundary(t *testing.T) {

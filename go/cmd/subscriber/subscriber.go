@@ -80,32 +80,32 @@ func main() {
 	var frames framing.Decoder
 	chunk := make([]byte, framing.ReadChunk)
 	mustWait := true // just opened: no publisher may have come yet
-	for !stop.Requested() {
+	for last := stop.Requested(); !last || frames.MidFrame(); last = stop.Requested() {
 		// Nothing more is ready: flush, then sleep until there is.
-		if mustWait {
+		if mustWait && !last {
 			failIf(out.Flush())
 			ready, err := pipe.Wait(stop)
 			failIf(err)
 			if !ready {
-				break // a stop signal
+				continue // a stop signal
 			}
 		}
 		// Read a chunk: bytes, end of file, or nothing yet.
-		n, err := pipe.Read(chunk)
+		read := pipe.Read
+		if last { // after a stop, one last pass: the rest of a frame begun (4.8)
+			read = pipe.ReadRestOfFrame
+		}
+		n, err := read(chunk)
 		if mustWait = err == fifo.ErrNotReady; mustWait {
 			continue
 		}
-		atEOF := err == io.EOF
-		if !atEOF {
+		atEOF := err == io.EOF || last
+		if err != io.EOF {
 			failIf(err)
 		}
 		// Cut it into frames (at end of file the fragment is one), and
 		// print each message; report a discarded one; stop at "exit".
-		if atEOF {
-			frames.Finish()
-		} else {
-			frames.Feed(chunk[:n])
-		}
+		frames.Add(chunk[:n], atEOF)
 		for frame, ok := frames.Next(); ok; frame, ok = frames.Next() {
 			if frame.Discarded > 0 {
 				report.Printf("%s: discarded a frame of %d bytes, over the %d-byte limit",
@@ -116,7 +116,7 @@ func main() {
 		}
 		// End of file: every publisher has gone. With --once, stop; else
 		// open the pipe again (before closing it) and wait for the next.
-		if atEOF && opts.Once {
+		if atEOF && (opts.Once || last) {
 			exit(out, stop, nil)
 		} else if atEOF {
 			failIf(out.Flush())

@@ -228,6 +228,53 @@ func TestSignalWritesOutWhatWasRead(t *testing.T) {
 	}
 }
 
+// A read of the pipe may end in the middle of a frame: 64 KiB reads of
+// 100-byte frames always do here. After a stop signal the subscriber reads
+// the rest of that frame, and nothing more, so it prints whole frames only,
+// the last one completed, and leaves whole frames in the pipe.
+func TestSignalCompletesAFrameBegun(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p")
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	setPipeSize(t, w, 4096) // standard output fills fast
+	p := start(t, w, "--raw", "-p", path)
+	w.Close()
+
+	var all bytes.Buffer
+	for i := 0; i < 5000; i++ {
+		fmt.Fprintf(&all, "%08d %s\n", i, strings.Repeat("m", 90))
+	}
+	pub := openWriter(t, path)
+	defer pub.Close()
+	setPipeSize(t, pub, len(all.Bytes())+4096)
+	if _, err := pub.Write(all.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	// Standard output is full: the subscriber is stuck in the first reads.
+	waitUntil(t, func() bool { return unread(t, r) >= 4096 })
+	if err := p.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	printed, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status := p.wait(); status != 130 || p.stderr.Len() != 0 {
+		t.Fatalf("status %d, stderr %q; want 130 and nothing", status, p.stderr.String())
+	}
+	left := readLeft(t, path)
+	if len(printed)%100 != 0 || len(printed) == 0 || len(left) == 0 {
+		t.Errorf("printed %d bytes, left %d: want whole 100-byte frames in both", len(printed), len(left))
+	}
+	if got := append(printed, left...); !bytes.Equal(got, all.Bytes()) {
+		t.Errorf("printed %d bytes and left %d in the pipe; together they differ from the %d sent",
+			len(printed), len(left), all.Len())
+	}
+}
+
 // readLeft reads what a subscriber left in the FIFO (its writer still
 // has it open, so the kernel kept the bytes).
 func readLeft(t *testing.T, path string) []byte {
