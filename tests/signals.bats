@@ -8,8 +8,9 @@
 # and interpreter start-up included) gives the same status and no traceback.
 #
 # A subscriber stopped while its standard output is slow (section 4.8)
-# writes out every message it has taken from the pipe and leaves the rest in
-# it: printed and left over together are every message exactly once. One
+# writes out every message it has taken from the pipe, completes the one
+# frame its last read cut in two, and leaves the rest in the pipe: printed
+# and left over together are every message, whole, exactly once. One
 # SIGTERM is enough even when standard output takes nothing at all.
 #
 # tests/run runs this file once per program in bin/; by hand:
@@ -26,6 +27,19 @@ subscriber_only() {
 # 5 MB, far more than a slow standard output takes before the signal.
 MESSAGES=50000
 
+# PIPE_SIZE: the FIFO's capacity in these tests (F_SETPIPE_SZ), above the
+# default 64 KiB, so that the pipe holds more than one read of 64 KiB takes
+# and a read ends where 64 KiB end, in the middle of a frame (frames of 100
+# bytes, in writes of at most 4096 bytes): the case section 4.8 completes.
+PIPE_SIZE=$((1 << 20))
+
+# enlarge_pipe: give the held FIFO $PIPE_SIZE bytes of room.
+enlarge_pipe() {
+  perl -e 'open(my $f, "+<", $ARGV[0]) or die "$ARGV[0]: $!\n";
+    fcntl($f, 1031, 0 + $ARGV[1]) or die "$ARGV[0]: F_SETPIPE_SZ $ARGV[1]: $!\n"' "$PIPE" "$PIPE_SIZE" ||
+    fail "could not make the FIFO's buffer $PIPE_SIZE bytes"
+}
+
 # start_behind_slow_stdout READER: PROG reads $PIPE, fed by a writer of
 # $MESSAGES numbered messages (whole frames), with its standard output a
 # pipe read by the command READER... (output to $T/reader.out). The test
@@ -33,6 +47,7 @@ MESSAGES=50000
 start_behind_slow_stdout() {
   ensure_fifo
   hold_pipe
+  enlarge_pipe
   numbered_messages "$T/messages" "$MESSAGES"
   open_feed out
   spawn reader "$T/out.feed" "$@"
@@ -82,6 +97,15 @@ account_for_messages() {
   [[ -z $report ]] || fail "$(printf 'messages lost or duplicated between the printed output and the pipe (first ten of each):\n%s\n' "$report")"
 }
 
+# assert_whole_messages FILE WHAT: every line of FILE is one of the numbered
+# messages, whole: no line cut in two, its head printed or lost and its
+# tail left in the pipe.
+assert_whole_messages() {
+  if grep -qavxE 'message [0-9]{5} x{86}' "$1"; then
+    fail "$(printf '%s: lines that are not whole messages (first five):\n' "$2"; grep -navxE 'message [0-9]{5} x{86}' "$1" | head -n 5 | cut -c 1-120 | cat -A)"
+  fi
+}
+
 @test "SIGINT at any moment of the first 100 ms: status 130, no traceback" {
   need_perl
   local i delay
@@ -125,7 +149,10 @@ account_for_messages() {
   local printed
   printed=$(wc -l <"$T/reader.out")
   ((printed < MESSAGES)) || fail "the subscriber printed all $MESSAGES messages before SIGINT: nothing was tested"
-  { sed 's/^Received: //' "$T/reader.out"; cat "$T/left.out"; } >"$T/accounted"
+  sed 's/^Received: //' "$T/reader.out" >"$T/printed"
+  assert_whole_messages "$T/printed" "printed by the subscriber"
+  assert_whole_messages "$T/left.out" "left in the pipe"
+  cat "$T/printed" "$T/left.out" >"$T/accounted"
   account_for_messages "$T/accounted"
   assert_same_bytes "the messages printed ($printed), then those left in the pipe," "$T/messages" "$T/accounted"
 }
