@@ -20,8 +20,10 @@ load "${TESTS_DIR:-$BATS_TEST_DIRNAME}/lib/common"
   wait_until sub "holding $PIPE open" has_open sub "$PIPE"
   # A first publisher comes and goes: end of file. Once its message is
   # printed, a second one ends the subscriber.
+  # shellcheck disable=SC2016 # $1 is the inner shell's
   run_fg first - bash -c 'printf "first\n" >"$1"' first "$PIPE"
   wait_out sub "Received: first"
+  # shellcheck disable=SC2016 # $1 is the inner shell's
   run_fg second - bash -c 'printf "exit\n" >"$1"' second "$PIPE"
   finish sub
   expect_status sub 0
