@@ -49,14 +49,21 @@ walk() {
 }
 
 @test "every shell block of README.md runs, in order, in a private /tmp" {
-  [[ $(id -u) == 0 ]] || skip "needs root for a private /tmp (unshare -m and a tmpfs mount)"
+  [[ $(id -u) == 0 ]] || skip "needs root for a private /tmp (unshare -m and a bind mount)"
   unshare -m --propagation private true 2>/dev/null || skip "needs a private mount namespace (unshare -m)"
   walk >"$T/walk.sh"
-  # The script is read before /tmp is covered: it lives under /tmp itself.
+  # The private /tmp is an empty directory of this test's, bound over /tmp.
+  # The script is read before: it lives under the old /tmp. When the
+  # repository itself lives under /tmp (a CI clone, say), it is carried
+  # into the new /tmp at the same path.
+  mkdir "$T/tmp"
   # shellcheck disable=SC2016 # expanded by the inner bash
   run timeout -k 5 900 unshare -m --propagation private bash -c '
-    script=$(<"$1")
-    cd "$2" && mount -t tmpfs tmpfs /tmp && bash -c "$script"' walk "$T/walk.sh" "$REPO_DIR"
+    script=$(<"$1") tmp=$2 repo=$3
+    if [[ $repo == /tmp/* ]]; then
+      mkdir -p "$tmp/${repo#/tmp/}" && mount --bind "$repo" "$tmp/${repo#/tmp/}" || exit 99
+    fi
+    mount --rbind "$tmp" /tmp && cd "$repo" && bash -c "$script"' walk "$T/walk.sh" "$T/tmp" "$REPO_DIR"
   ((status == 0)) || fail "$(printf 'README.md walkthrough failed (status %s):\n%s\n' "$status" "$output")"
   assert_line "=== every block ran"
 }
