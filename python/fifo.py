@@ -169,6 +169,9 @@ class Reader:
         # On a descriptor just opened, read() returns b"" until a writer
         # comes, which looks like end of file: wait() first.
         self._fresh = True
+        # The last read was short: it emptied the pipe (see read()).
+        self._emptied = False
+        self._poller = self._new_poller()
 
     def read(self) -> bytes | None:
         """Up to READ_CHUNK bytes; b"" at end of file; None for nothing yet.
@@ -176,15 +179,22 @@ class Reader:
         The descriptor is non-blocking, so read() tells the three apart:
         bytes; b"" when the pipe is empty and has no writer (end of file);
         BlockingIOError when it is empty but a writer is still connected.
+        A read of a pipe stops short only when the pipe is empty, so after
+        one the next read() says "nothing yet" without asking the kernel
+        again: one system call less per message on the interactive path.
+        wait() then returns at once if bytes came meanwhile.
         """
-        if self._fresh:
+        if self._fresh or self._emptied:
+            self._emptied = False
             return None
         try:
-            return os.read(self.fd, READ_CHUNK)
+            chunk = os.read(self.fd, READ_CHUNK)
         except BlockingIOError:
             return None
         except OSError as err:
             raise _system_error(self.path, err) from None
+        self._emptied = 0 < len(chunk) < READ_CHUNK
+        return chunk
 
     def read_rest_of_frame(self) -> bytes:
         """After a stop signal: the rest of a frame begun, and nothing more.
@@ -214,12 +224,15 @@ class Reader:
 
     def wait(self) -> None:
         """Sleep until the pipe has bytes (or end of file), or a stop signal comes."""
+        if any(fd == self.fd for fd, _ in self._poller.poll()):
+            self._fresh = False
+
+    def _new_poller(self) -> select.poll:
         poller = select.poll()
         poller.register(self.fd, select.POLLIN)
         if signals.wakeup_fd() >= 0:
             poller.register(signals.wakeup_fd(), select.POLLIN)
-        if any(fd == self.fd for fd, _ in poller.poll()):
-            self._fresh = False
+        return poller
 
     def reopen(self) -> None:
         """After end of file: check the path again, open it, then close the old one.
@@ -231,7 +244,7 @@ class Reader:
         prepare(self.path)
         new = open_reader(self.path)
         os.close(self.fd)
-        self.fd, self._fresh = new.fd, True
+        self.fd, self._fresh, self._poller = new.fd, True, new._poller
 
     def close(self) -> None:
         os.close(self.fd)

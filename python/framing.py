@@ -122,23 +122,31 @@ class LineReader:
     """The lines of a file descriptor, read READ_CHUNK bytes at a time.
 
     A terminal in canonical mode returns one line per read(); a file or a
-    pipe returns as much as is waiting, often many lines, which are handed
-    out one by one before the next read.
+    pipe returns as much as is waiting, often many lines.  They are not cut
+    up in advance: the chunk is kept whole, and next_line() cuts one line
+    off it, or next_plain_frames() a run of ordinary lines in one piece.
     """
 
     def __init__(self, fd: int = 0) -> None:
         self.fd = fd
-        self.line_number = 0                # of the line handed out last
-        self._lines: list[bytes | TooLong] = []  # the lines of the last chunk
-        self._next = 0                      # index of the next one to hand out
-        self._plain = False                 # the last chunk's lines need no check
+        self.line_number = 0        # of the line handed out last
+        self._chunk = b""           # the last read
+        self._next = 0              # where in it the next line starts
+        self._end = 0               # just past its last LF: where its lines end
+        # A line begun in an earlier chunk and ended in this one (or at end
+        # of input), handed out before the chunk's own lines.
+        self._first: bytes | TooLong | None = None
+        # The fast path's part of the chunk: where its lines end when all
+        # are ordinary, else 0; how many of them are not yet counted.
+        self._plain_end = 0
+        self._plain_lines = 0
         self._held = _Held()
         self._at_end = False
 
     @property
     def has_lines(self) -> bool:
         """True when a line can be handed out without reading again."""
-        return self._next < len(self._lines)
+        return self._first is not None or self._next < self._end
 
     @property
     def mid_line(self) -> bool:
@@ -150,33 +158,44 @@ class LineReader:
 
         Raises InputError when standard input cannot be read.
         """
-        while self._next >= len(self._lines):
+        while not self.has_lines:
             if self._at_end:
                 return None
             self._read()
-        line = self._lines[self._next]
-        self._next += 1
         self.line_number += 1
+        line = self._first
+        if line is not None:
+            self._first = None
+        else:
+            lf = self._chunk.index(b"\n", self._next)
+            line, self._next = self._chunk[self._next:lf], lf + 1
         return line if isinstance(line, TooLong) else _without_cr(line)
 
-    def next_plain_frames(self) -> bytes:
-        """The fast path: all the lines of the last chunk, as frames.
+    def next_plain_frames(self, room: int) -> bytes | None:
+        """The fast path: the next ordinary lines, as frames, in one piece.
 
-        When a file or a pipe fills a read with ordinary lines (no CR, no
-        empty line, no `exit`, none too long: checks made in C by bytes and
-        list methods), they go into the pipe exactly as they stand, and no
-        line needs a turn of the loop of its own.  Returns b"" when the chunk
-        has any line that does need one; next_line() then hands them out.
-        Reads first if no line is waiting; raises InputError like next_line().
+        When a file or a pipe fills a read with ordinary lines (none empty,
+        none ending in CR, none `exit`, none too long: checked once per
+        chunk, in C, by bytes and list methods), they go into the pipe
+        exactly as they stand: this returns as many whole ones as fit in
+        `room` bytes, a slice of the chunk cut at an LF by bytes.rfind(),
+        with no turn of Python per line.  Returns b"" when the next one does
+        not fit (the batch goes out first), and None when the lines waiting
+        need next_line().  Reads first if no line is waiting; raises
+        InputError like next_line().
         """
         if not self.has_lines and not self._at_end:
             self._read()
-        if not (self._plain and self._next == 0 and self.has_lines):
+        chunk, start = self._chunk, self._next
+        if self._first is not None or start >= self._plain_end:
+            return None
+        end = chunk.rfind(b"\n", start, min(start + room, self._plain_end)) + 1
+        if end == 0:
             return b""
-        lines = self._lines
-        self._next = len(lines)
-        self.line_number += len(lines)
-        return b"".join([b"\n".join(lines), b"\n"])  # type: ignore[arg-type]
+        # No line of a plain chunk is refused: count them all at once.
+        self.line_number += self._plain_lines
+        self._plain_lines, self._next = 0, end
+        return chunk[start:end]
 
     def _read(self) -> None:
         try:
@@ -184,24 +203,24 @@ class LineReader:
         except OSError as err:
             reason = os.strerror(err.errno or 0)
             raise InputError(f"standard input: {reason}") from None
-        lines: list[bytes | TooLong]
+        self._chunk, self._next, self._plain_end = chunk, 0, 0
         if not chunk:
             # End of input: a last line without LF is still a line.
-            self._at_end = True
-            lines = [self._held.end(b"")] if self._held else []
-        else:
-            lines = list(chunk.split(b"\n"))
-            tail = lines.pop()  # after the last LF: the start of the next line
-            if lines:
-                lines[0] = self._held.end(lines[0]) if self._held else lines[0]
-            self._held.add(tail)
-        # Only the first line may have begun in an earlier chunk.
-        first = lines[:1]
-        self._plain = (b"\r" not in chunk and b"" not in lines and EXIT not in lines
-                       and not any(isinstance(line, TooLong) or b"\r" in line
-                                   for line in first)
-                       and max(map(len, lines), default=0) <= MESSAGE_MAX)  # type: ignore[arg-type]
-        self._lines, self._next = lines, 0
+            self._at_end, self._end = True, 0
+            if self._held:
+                self._first = self._held.end(b"")
+            return
+        # Whole lines end at the last LF; after it is the start of the next.
+        self._end = chunk.rfind(b"\n") + 1
+        if self._end and self._held:
+            # The first LF ends the line held since an earlier chunk.
+            self._next = chunk.index(b"\n") + 1
+            self._first = self._held.end(chunk[:self._next - 1])
+        self._held.add(chunk[self._end:])
+        if self._next < self._end:
+            lines = chunk[self._next:self._end - 1].split(b"\n")
+            if _all_ordinary(chunk, lines, self._next, self._end):
+                self._plain_end, self._plain_lines = self._end, len(lines)
 
 
 class Batch:
@@ -245,11 +264,13 @@ Event = Union[bytes, TooLong]
 
 @dataclass
 class Frames:
-    """What one chunk of the pipe completed, in order."""
+    """What one chunk of the pipe completed, in order: first the events,
+    then the plain frames."""
     events: list[Event]
-    # True when every event is an ordinary message (no `exit`, nothing
-    # discarded), which can be printed all at once.
-    plain: bool
+    # Ordinary frames exactly as they came, each a message and its LF (none
+    # empty, none `exit`, none too long, no CR before an LF), which can be
+    # printed all at once: the fast path of FrameDecoder.feed().
+    plain: bytes = b""
 
 
 class FrameDecoder:
@@ -269,33 +290,48 @@ class FrameDecoder:
 
     def feed(self, chunk: bytes) -> Frames:
         """The messages and discarded frames that `chunk` completes."""
-        pieces = chunk.split(b"\n")
-        tail = pieces.pop()     # after the last LF: the start of the next frame
+        end = chunk.rfind(b"\n") + 1   # just past the last LF: frames end there
+        start = 0
         first: list[Event] = []
-        if pieces and self._held:
-            # The first piece ends the frame held since the last chunk.
-            first = _events([self._held.end(pieces.pop(0))])
-        self._held.add(tail)
-
-        # The fast path.  In the common chunk every piece is a message as it
-        # stands: no CR to remove, no empty frame to skip, no `exit`, none too
-        # long.  Each of those is found by a search or a scan in C (bytes and
-        # list methods, no Python loop per frame), and then the pieces are
-        # the messages.  Anything unusual sends the whole chunk down the
-        # careful path, one frame at a time, with the same result.
-        plain = (b"\r" not in chunk and b"" not in pieces and EXIT not in pieces
-                 and (len(chunk) <= MESSAGE_MAX
-                      or max(map(len, pieces), default=0) <= MESSAGE_MAX))
-        events: list[Event] = pieces if plain else _events(pieces)
-        if first:
-            plain = plain and _is_plain(first[0])
-            events = first + events
-        return Frames(events, plain)
+        if end and self._held:
+            # The first LF ends the frame held since the last chunk.
+            start = chunk.index(b"\n") + 1
+            first = _events([self._held.end(chunk[:start - 1])])
+        self._held.add(chunk[end:])     # the start of the next frame
+        if start == end:
+            return Frames(first)
+        frames: list[bytes | TooLong] = chunk[start:end - 1].split(b"\n")
+        # The fast path: in the common chunk every frame is an ordinary
+        # message as it stands, handed on as it came, uncut.  Anything
+        # unusual sends the whole chunk down the careful path, one frame
+        # at a time, with the same result.
+        if _all_ordinary(chunk, frames, start, end):
+            return Frames(first, chunk[start:end])
+        return Frames(first + _events(frames))
 
     def finish(self) -> Frames:
         """End of file: an unterminated fragment counts as a whole frame."""
-        events = _events([self._held.end(b"")]) if self._held else []
-        return Frames(events, all(map(_is_plain, events)))
+        return Frames(_events([self._held.end(b"")]) if self._held else [])
+
+
+def _all_ordinary(data: bytes, lines: list, start: int, end: int) -> bool:
+    """Whether the whole lines or frames in data[start:end], cut into
+    `lines`, are all ordinary messages: no CR to remove or refuse, none
+    empty, none `exit`, none too long.  Each check is a search or a scan in
+    C (bytes and list methods), with no Python loop per line."""
+    return (b"\r" not in data and b"" not in lines and EXIT not in lines
+            and _none_too_long(data, start, end))
+
+
+def _none_too_long(data: bytes, start: int, end: int) -> bool:
+    """Whether no line in data[start:end] (whole lines) is over MESSAGE_MAX:
+    from the start of each line checked, FRAME_MAX bytes hold its LF."""
+    while end - start > FRAME_MAX:
+        lf = data.rfind(b"\n", start, start + FRAME_MAX)
+        if lf < 0:
+            return False
+        start = lf + 1
+    return True
 
 
 def _events(frames: list[bytes | TooLong]) -> list[Event]:
@@ -312,6 +348,3 @@ def _events(frames: list[bytes | TooLong]) -> list[Event]:
             events.append(message)
     return events
 
-
-def _is_plain(event: Event) -> bool:
-    return isinstance(event, bytes) and event != EXIT

@@ -59,17 +59,20 @@ def main() -> int:
         fifo.prepare(options.pipe)
         pipe = fifo.open_writer(options.pipe)
         lines, batch = framing.LineReader(0), framing.Batch()
+        # A file or a pipe never turns into a terminal: one look, not one a line.
+        may_be_terminal = os.isatty(0)
         rejected = False
         while True:
             if not lines.has_lines:
                 # What is batched goes out before we wait for more input.
                 pipe.send(batch)
                 # Prompt a person who is about to type.
-                if wants_prompt(lines):
+                if may_be_terminal and wants_prompt(lines):
                     os.write(1, PROMPT)
-            # Fast path: ordinary lines from a file or a pipe, framed in bulk.
-            frames = lines.next_plain_frames()
-            if frames:
+            # Fast path: ordinary lines from a file or a pipe, a batch's
+            # worth at a time (b"": the batch is full; None: no such lines).
+            frames = lines.next_plain_frames(batch.room)
+            if frames is not None:
                 write_frames(pipe, batch, frames)
                 continue
             # Read a line of standard input, its LF and one CR removed.
@@ -97,15 +100,12 @@ def main() -> int:
 
 
 def write_frames(pipe: fifo.Writer, batch: framing.Batch, frames: bytes) -> None:
-    """write_message() for many frames: as many whole ones per batch as fit."""
-    start = 0
-    while start < len(frames):
-        end = frames.rfind(b"\n", start, start + batch.room) + 1
-        if end == 0:
-            pipe.send(batch)    # not even the next frame fits
-            continue
-        batch.add_frames(frames[start:end])
-        start = end
+    """write_message() for the whole frames that fit in the batch; b"" when
+    the next one does not, so the batch goes first."""
+    if frames:
+        batch.add_frames(frames)
+    else:
+        pipe.send(batch)
 
 
 def wants_prompt(lines: framing.LineReader) -> bool:

@@ -100,14 +100,6 @@ def main() -> int:
 def handle_frames(frames: framing.Frames, out: output.Output,
                   options: cli.Options) -> bool:
     """Print the messages of one chunk; False once `exit` was among them."""
-    if frames.plain:
-        # Ordinary messages only (see FrameDecoder.feed): all of them at
-        # once, joined in C rather than formatted one by one.
-        if frames.events:
-            prefix = b"" if options.raw else b"Received: "
-            messages = (b"\n" + prefix).join(frames.events)  # type: ignore[arg-type]
-            out.write(b"".join([prefix, messages, b"\n"]))
-        return True
     for event in frames.events:
         if isinstance(event, framing.TooLong):
             # Let the messages before it reach the screen first.
@@ -116,6 +108,15 @@ def handle_frames(frames: framing.Frames, out: output.Output,
                           f"bytes, over the {framing.MESSAGE_MAX}-byte limit")
         elif not handle_message(event, out, options.raw):
             return False
+    if frames.plain:
+        # Ordinary frames only (see FrameDecoder.feed): with --raw they are
+        # the output as they stand; otherwise a prefix goes before each, all
+        # at once by bytes.replace() in C rather than one message at a time.
+        if options.raw:
+            out.write(frames.plain)
+        else:
+            lines = frames.plain[:-1].replace(b"\n", b"\nReceived: ")
+            out.write(b"".join([b"Received: ", lines, b"\n"]))
     return True
 
 

@@ -117,6 +117,8 @@ class Opening(ScratchDir):
                 os.write(fd, b"hi\n")
             reader.wait()
             self.assertEqual(reader.read(), b"hi\n")
+            self.assertIsNone(reader.read())    # a short read emptied the pipe
+            reader.wait()                       # at once: the writer is gone
             self.assertEqual(reader.read(), b"")   # end of file
             old = reader.fd
             reader.reopen()

@@ -26,9 +26,13 @@ def decode(chunks: list[bytes]) -> list[object]:
     events: list[object] = []
     for chunk in chunks:
         frames = decoder.feed(chunk)
-        if frames.plain:    # the fast path's promise
-            assert all(isinstance(e, bytes) and e != b"exit" for e in frames.events)
         events.extend(frames.events)
+        if frames.plain:    # the fast path's promise: ordinary frames only
+            assert frames.plain.endswith(b"\n")
+            plain = frames.plain[:-1].split(b"\n")
+            assert all(0 < len(m) <= MESSAGE_MAX and m != b"exit"
+                       and not m.endswith(b"\r") for m in plain)
+            events.extend(plain)
         assert decoder.buffered <= FRAME_MAX
     events.extend(decoder.finish().events)
     return events
@@ -90,11 +94,12 @@ class DecoderRules(unittest.TestCase):
 
     def test_fast_path_is_taken_for_ordinary_frames(self) -> None:
         frames = FrameDecoder().feed(b"one\ntwo\nthree\n")
-        self.assertEqual(frames.events, [b"one", b"two", b"three"])
-        self.assertTrue(frames.plain)
-        for unusual in (b"a\r\n", b"a\n\nb\n", b"a\nexit\n", b"x" * 4096 + b"\n"):
-            with self.subTest(unusual):
-                self.assertFalse(FrameDecoder().feed(unusual).plain)
+        self.assertEqual(frames.events, [])
+        self.assertEqual(frames.plain, b"one\ntwo\nthree\n")
+        for unusual in (b"a\r\n", b"a\n\nb\n", b"\na\n", b"a\nexit\n", b"exit\na\n",
+                        b"x" * 4096 + b"\n", b"a\n" * 3000 + b"x" * 4096 + b"\n"):
+            with self.subTest(unusual[:10]):
+                self.assertEqual(FrameDecoder().feed(unusual).plain, b"")
 
     def test_overlong_frame_is_not_held(self) -> None:
         decoder = FrameDecoder()
@@ -195,8 +200,8 @@ def publish(chunks: list[bytes]) -> tuple[bytes, list[str], list[bytes]]:
         while True:
             if not lines.has_lines:
                 writer.send(batch)
-            frames = lines.next_plain_frames()
-            if frames:
+            frames = lines.next_plain_frames(batch.room)
+            if frames is not None:
                 publisher.write_frames(writer, batch, frames)
                 continue
             line = lines.next_line()
@@ -253,14 +258,29 @@ class Batches(unittest.TestCase):
 
     def test_bulk_frames_are_cut_at_frame_boundaries(self) -> None:
         frames = b"".join(b"%07d\n" % i for i in range(3000))    # 8-byte frames
-        writer, batch = FakeWriter(), Batch()
-        publisher.write_message(writer, batch, b"abc")
-        publisher.write_frames(writer, batch, frames)
-        writer.send(batch)
-        self.assertEqual(b"".join(writer.writes), b"abc\n" + frames)
-        self.assertEqual([len(w) for w in writer.writes[:2]], [4092, 4096])
+        pipe, errors, writes = publish([b"abc\n" + frames])
+        self.assertEqual((pipe, errors), (b"abc\n" + frames, []))
+        self.assertEqual([len(w) for w in writes[:2]], [4092, 4096])
         self.assertTrue(all(w.endswith(b"\n") and len(w) <= FRAME_MAX
-                            for w in writer.writes))
+                            for w in writes))
+
+    def test_fast_path_stops_at_unusual_lines(self) -> None:
+        # Each kind of line the fast path must leave to next_line(), amid
+        # ordinary ones: empty, CR only, CRLF, ending in CR, too long, `exit`.
+        ordinary = [b"%07d" % i for i in range(600)]
+        longest = b"m" * MESSAGE_MAX
+        lines = (ordinary[:100] + [b"", b"\r", b"crlf\r", b"cr\r\r",
+                                     b"x" * 5000, longest]
+                 + ordinary[100:] + [b"exit", b"after"])
+        pipe, errors, writes = publish([b"\n".join(lines) + b"\n"])
+        sent = ordinary[:100] + [b"crlf", longest] + ordinary[100:] + [b"exit"]
+        self.assertEqual(pipe, b"".join(line + b"\n" for line in sent))
+        self.assertEqual(errors, [
+            "line 104: message ends with a carriage return, which a frame "
+            "cannot carry; not sent",
+            "line 105: message of 5000 bytes is over the 4095-byte limit; not sent"])
+        self.assertTrue(all(w.endswith(b"\n") and len(w) <= FRAME_MAX
+                            for w in writes))
 
 
 class LineReading(unittest.TestCase):
