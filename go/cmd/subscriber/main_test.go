@@ -8,37 +8,20 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"fifo-pubsub/go/internal/testbin"
 )
 
 // binary is the subscriber built by TestMain.
 var binary string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "go-subscriber-test")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binary = filepath.Join(dir, "go-subscriber")
-	build := exec.Command("go", "build", "-o", binary, ".")
-	build.Stdout, build.Stderr = os.Stdout, os.Stderr
-	status := 1
-	if err := build.Run(); err == nil {
-		status = m.Run()
-	} else {
-		fmt.Fprintln(os.Stderr, "go build:", err)
-	}
-	os.RemoveAll(dir)
-	os.Exit(status)
-}
+func TestMain(m *testing.M) { testbin.Main(m, "go-subscriber", &binary) }
 
 // proc is the subscriber running as a child process.
 type proc struct {
