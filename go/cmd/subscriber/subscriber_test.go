@@ -178,32 +178,8 @@ func TestStdStreamsClosed(t *testing.T) {
 // pipe: what it printed and what is left are all the messages, in order,
 // none lost, none twice.
 func TestSignalWritesOutWhatWasRead(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "p")
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	setPipeSize(t, w, 4096) // standard output fills fast
-	p := start(t, w, "--raw", "-p", path)
-	w.Close()
-
 	// 15,000 frames of 64 bytes: whole frames in every 64 KiB read.
-	var all bytes.Buffer
-	for i := 0; i < 15000; i++ {
-		fmt.Fprintf(&all, "%08d %s\n", i, strings.Repeat("m", 54))
-	}
-	pub := openWriter(t, path)
-	defer pub.Close()
-	setPipeSize(t, pub, len(all.Bytes())+4096)
-	if _, err := pub.Write(all.Bytes()); err != nil {
-		t.Fatal(err)
-	}
-	// Once standard output is full, the subscriber holds what it read.
-	waitUntil(t, func() bool { return unread(t, r) >= 4096 })
-	if err := p.cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
+	path, p, r, all := stoppedWithBacklog(t, 15000, 54)
 	// Read standard output slowly: 16 KiB at a time, pausing in between.
 	var printed []byte
 	buf := make([]byte, 16*1024)
@@ -215,13 +191,10 @@ func TestSignalWritesOutWhatWasRead(t *testing.T) {
 			break
 		}
 	}
-	if status := p.wait(); status != 130 || p.stderr.Len() != 0 {
-		t.Fatalf("status %d, stderr %q; want 130 and nothing", status, p.stderr.String())
-	}
-	left := readLeft(t, path)
-	if got := append(printed, left...); !bytes.Equal(got, all.Bytes()) {
+	left := stoppedAndLeft(t, p, path)
+	if got := append(printed, left...); !bytes.Equal(got, all) {
 		t.Errorf("printed %d bytes and left %d in the pipe; together they differ from the %d sent",
-			len(printed), len(left), all.Len())
+			len(printed), len(left), len(all))
 	}
 	if len(printed) == 0 || len(left) == 0 {
 		t.Errorf("printed %d bytes, left %d: the signal came too early or too late to test anything", len(printed), len(left))
@@ -233,46 +206,64 @@ func TestSignalWritesOutWhatWasRead(t *testing.T) {
 // the rest of that frame, and nothing more, so it prints whole frames only,
 // the last one completed, and leaves whole frames in the pipe.
 func TestSignalCompletesAFrameBegun(t *testing.T) {
+	path, p, r, all := stoppedWithBacklog(t, 5000, 90)
+	printed, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	left := stoppedAndLeft(t, p, path)
+	if len(printed)%100 != 0 || len(printed) == 0 || len(left) == 0 {
+		t.Errorf("printed %d bytes, left %d: want whole 100-byte frames in both", len(printed), len(left))
+	}
+	if got := append(printed, left...); !bytes.Equal(got, all) {
+		t.Errorf("printed %d bytes and left %d in the pipe; together they differ from the %d sent",
+			len(printed), len(left), len(all))
+	}
+}
+
+// stoppedWithBacklog starts a subscriber --raw whose standard output is a
+// small pipe, writes n numbered frames (the number, a space and pad bytes
+// of "m") into its FIFO at once, waits until standard output is full (the
+// subscriber then holds what it read) and sends SIGINT. It returns the
+// FIFO's path, the subscriber, the read end of its standard output and
+// every byte sent.
+func stoppedWithBacklog(t *testing.T, n, pad int) (string, *proc, *os.File, []byte) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "p")
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
+	t.Cleanup(func() { r.Close() })
 	setPipeSize(t, w, 4096) // standard output fills fast
 	p := start(t, w, "--raw", "-p", path)
 	w.Close()
 
 	var all bytes.Buffer
-	for i := 0; i < 5000; i++ {
-		fmt.Fprintf(&all, "%08d %s\n", i, strings.Repeat("m", 90))
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&all, "%08d %s\n", i, strings.Repeat("m", pad))
 	}
 	pub := openWriter(t, path)
-	defer pub.Close()
-	setPipeSize(t, pub, len(all.Bytes())+4096)
+	t.Cleanup(func() { pub.Close() }) // the pipe keeps what is left
+	setPipeSize(t, pub, all.Len()+4096)
 	if _, err := pub.Write(all.Bytes()); err != nil {
 		t.Fatal(err)
 	}
-	// Standard output is full: the subscriber is stuck in the first reads.
 	waitUntil(t, func() bool { return unread(t, r) >= 4096 })
 	if err := p.cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
-	printed, err := io.ReadAll(r)
-	if err != nil {
-		t.Fatal(err)
-	}
+	return path, p, r, all.Bytes()
+}
+
+// stoppedAndLeft waits for the subscriber to exit with 130 and nothing on
+// standard error, and returns what it left in the FIFO.
+func stoppedAndLeft(t *testing.T, p *proc, path string) []byte {
+	t.Helper()
 	if status := p.wait(); status != 130 || p.stderr.Len() != 0 {
 		t.Fatalf("status %d, stderr %q; want 130 and nothing", status, p.stderr.String())
 	}
-	left := readLeft(t, path)
-	if len(printed)%100 != 0 || len(printed) == 0 || len(left) == 0 {
-		t.Errorf("printed %d bytes, left %d: want whole 100-byte frames in both", len(printed), len(left))
-	}
-	if got := append(printed, left...); !bytes.Equal(got, all.Bytes()) {
-		t.Errorf("printed %d bytes and left %d in the pipe; together they differ from the %d sent",
-			len(printed), len(left), all.Len())
-	}
+	return readLeft(t, path)
 }
 
 // readLeft reads what a subscriber left in the FIFO (its writer still
