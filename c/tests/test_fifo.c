@@ -263,13 +263,20 @@ static void reader_opens_at_once_without_blocking(void **state)
     close(pipe.fd);
 }
 
+/* The reader every fifo_reader test starts with: the scratch FIFO made and
+   opened the way a subscriber does. */
+static void open_test_reader(struct fifo_reader *pipe)
+{
+    assert_int_equal(fifo_prepare(path), 0);
+    assert_int_equal(fifo_reader_open(pipe, path), 0);
+}
+
 static void writer_opens_blocking_once_a_reader_is_there(void **state)
 {
     (void)state;
     struct fifo_reader pipe;
     struct fifo_writer writer;
-    assert_int_equal(fifo_prepare(path), 0);
-    assert_int_equal(fifo_reader_open(&pipe, path), 0);
+    open_test_reader(&pipe);
     capture_begin();
     int result = fifo_writer_open(&writer, path);
     const char *err = capture_end();
@@ -378,8 +385,7 @@ static void reader_tells_bytes_end_of_file_and_nothing_yet_apart(void **state)
     struct fifo_reader pipe;
     char buffer[64];
     size_t got;
-    assert_int_equal(fifo_prepare(path), 0);
-    assert_int_equal(fifo_reader_open(&pipe, path), 0);
+    open_test_reader(&pipe);
 
     /* Just opened, no writer yet: read() says 0, which is no end of file. */
     assert_int_equal(read_pipe(&pipe, buffer, &got), FIFO_NOTHING_YET);
@@ -403,8 +409,7 @@ static void a_writer_that_came_and_went_is_an_end_of_file(void **state)
     struct fifo_reader pipe;
     char buffer[64];
     size_t got;
-    assert_int_equal(fifo_prepare(path), 0);
-    assert_int_equal(fifo_reader_open(&pipe, path), 0);
+    open_test_reader(&pipe);
     int writer = open(path, O_WRONLY | O_NONBLOCK);
     close(writer);
     assert_int_equal(fifo_reader_wait(&pipe), 0); /* would hang if it missed the hang-up */
@@ -416,8 +421,7 @@ static void wait_returns_at_once_after_a_stop_signal(void **state)
 {
     (void)state;
     struct fifo_reader pipe;
-    assert_int_equal(fifo_prepare(path), 0);
-    assert_int_equal(fifo_reader_open(&pipe, path), 0);
+    open_test_reader(&pipe);
     assert_int_equal(signals_install(SIGNALS_RECORD), 0);
     mock_raise(SIGTERM);
     assert_int_equal(fifo_reader_wait(&pipe), 0); /* no writer: it would sleep forever */
@@ -432,8 +436,7 @@ static void reopen_opens_the_new_descriptor_before_closing_the_old(void **state)
     struct fifo_reader pipe;
     char buffer[64];
     size_t got;
-    assert_int_equal(fifo_prepare(path), 0);
-    assert_int_equal(fifo_reader_open(&pipe, path), 0);
+    open_test_reader(&pipe);
 
     /* A publisher opens, writes and closes while only the old descriptor is
        open. Closed first, that descriptor would take the pipe's last
@@ -456,8 +459,7 @@ static void reopen_checks_the_path_again(void **state)
 {
     (void)state;
     struct fifo_reader pipe;
-    assert_int_equal(fifo_prepare(path), 0);
-    assert_int_equal(fifo_reader_open(&pipe, path), 0);
+    open_test_reader(&pipe);
 
     /* Removed while we waited: made again. */
     assert_int_equal(unlink(path), 0);
