@@ -575,3 +575,7 @@ stopped() {
   stat=${stat##*) }
   [[ ${stat:0:1} == T ]]
 }
+
+# remake_fifo: what `rm -f P; mkfifo P` does in a script that did not write
+# this repository (pipe-io-server does it at start).
+remake_fifo() { rm -f "$PIPE" && mkfifo -m 600 "$PIPE"; }
