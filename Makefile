@@ -97,7 +97,7 @@ demo: deps-run all
 # each one's counts and the last line is the total.
 ## test: every test: C (cmocka), Go, Python, the interop matrix; ends "N passed, N failed, N skipped"
 test: deps
-	@rm -rf build/results && mkdir -p build
+	@rm -rf build/results build/failures build/skips && mkdir -p build
 	@$(MAKE) --no-print-directory all WERROR=-Werror
 	@status=0; \
 	for suite in lint test-c test-go test-python test-matrix; do \
@@ -132,7 +132,7 @@ export ASAN_OPTIONS := detect_leaks=1:halt_on_error=1:abort_on_error=0
 export UBSAN_OPTIONS := halt_on_error=1:print_stacktrace=1
 ## test-asan: the C unit tests and the C programs' matrix, built with ASan and UBSan
 test-asan: deps
-	@rm -f build/results; mkdir -p build
+	@rm -f build/results build/failures build/skips; mkdir -p build
 	@status=0; \
 	$(MAKE) --no-print-directory CBUILD=build/asan CBIN=build/asan/bin CFLAGS='$(SANITIZE)' \
 	  WERROR=-Werror build/asan/bin/c-publisher build/asan/bin/c-subscriber test-c || \
@@ -144,7 +144,7 @@ test-asan: deps
 
 ## test-valgrind: the C programs over every golden vector under valgrind memcheck
 test-valgrind: deps all
-	@rm -f build/results; mkdir -p build
+	@rm -f build/results build/failures build/skips; mkdir -p build
 	@tools/run-suite check "valgrind/vectors" tools/valgrind-vectors; status=$$?; \
 	tools/summarize build/results; exit $$status
 

@@ -108,3 +108,31 @@ same_opening_comment() {
   done
   ((${#long[@]} == 0)) || fail "$(printf '%s\n' "${long[@]}")"
 }
+
+@test "each program's main() is at most 30 lines of code with at most 10 branch points" {
+  local f lines branches files=() long=()
+  mapfile -t files < <(program_files)
+  ((${#files[@]})) || fail "no program files named in section 9 of $PROTOCOL"
+  for f in "${files[@]}"; do
+    lines=$(main_code "$f" | wc -l)
+    branches=$(main_code "$f" | branch_points)
+    ((lines >= 5)) || long+=("$f: no main() found ($lines lines)")
+    ((lines <= 30)) || long+=("$f: main() has $lines lines of code, over 30")
+    ((branches <= 10)) || long+=("$f: main() has $branches branch points, over 10")
+  done
+  ((${#long[@]} == 0)) || fail "$(printf '%s\n' "${long[@]}")"
+}
+
+@test "every function each program's main() calls is in section 9's step table" {
+  local f lang call name table missing=()
+  for f in $(program_files); do
+    case $f in *.c) lang=C ;; *.go) lang=Go ;; *.py) lang=Python ;; esac
+    table=$(step_table | awk -F '\t' -v lang="$lang" '$1 == lang { print $3 }')
+    while IFS= read -r call; do
+      name=${call##*.}
+      grep -qE "(^|[\`. ])${name}\(\)" <<<"$table" ||
+        missing+=("$f: main() calls $call(), which the $lang column of the step table does not name")
+    done < <(main_calls "$f")
+  done
+  ((${#missing[@]} == 0)) || fail "$(printf '%s\n' "${missing[@]}")"
+}

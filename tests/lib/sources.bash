@@ -151,3 +151,53 @@ defined_in() {
     *) return 1 ;;
   esac
 }
+
+# main_code FILE: the code lines of FILE's main function, its first line (the
+# signature) and last line left out, comment lines, docstrings and blank
+# lines dropped, string literals emptied: what a reader reads as main's code.
+#   C       `int main(` to the `}` at the start of a line
+#   Go      `func main() {` to the `}` at the start of a line
+#   Python  `def main(` to the next line that starts at column 0
+main_code() {
+  awk -v lang="${1##*.}" '
+    !inside {
+      if ((lang == "c" && /^int main\(/) || (lang == "go" && /^func main\(\)/) || (lang == "py" && /^def main\(/)) inside = 1
+      next
+    }
+    lang != "py" && /^}/ { exit }
+    lang == "py" && /^[^ \t\n]/ { exit }
+    {
+      line = $0
+      if (lang == "c") {
+        if (comment) { if (line ~ /\*\//) { sub(/.*\*\//, "", line); comment = 0 } else next }
+        gsub(/\/\*.*\*\//, "", line)
+        if (line ~ /\/\*/) { sub(/\/\*.*/, "", line); comment = 1 }
+        sub(/\/\/.*/, "", line)
+      } else if (lang == "go") {
+        sub(/\/\/.*/, "", line)
+      } else {
+        if (line ~ /^[ \t]*("""|r""")/) { doc = !doc; if (line ~ /""".*"""/) doc = !doc; next }
+        if (doc) next
+        sub(/#.*/, "", line)
+      }
+      gsub(/"([^"\\]|\\.)*"/, "\"\"", line)
+      gsub(/\047([^\047\\]|\\.)*\047/, "\047\047", line)
+      if (line ~ /^[ \t]*$/) next
+      print line
+    }' "$REPO_DIR/$1"
+}
+
+# branch_points: how many branch points the code on standard input has: each
+# if, for, while, switch case, && and || (C, Go), and, or (Python), and ?
+# (C's conditional) counts one.
+branch_points() {
+  grep -oE '\<(if|for|while|case|elif|and|or)\>|&&|\|\||\?' | wc -l
+}
+
+# main_calls FILE: the functions main calls, one a line as written
+# (fifo_prepare, fifo.Prepare, pipe.read), keywords and type conversions
+# left out.
+main_calls() {
+  main_code "$1" | grep -oE '[A-Za-z_][A-Za-z0-9_.]*\(' | tr -d '(' |
+    grep -vxE 'if|for|while|switch|return|sizeof|func|not|and|or|in|elif|int|bool|len' | sort -u
+}
