@@ -40,16 +40,23 @@ assert_executions() {
   assert_line --regexp '^differential: [1-9][0-9]* streams, [1-9][0-9]* program runs in [0-9]+ s; all programs agree$'
 }
 
+# odd_subscriber BODY: a fake bin/ directory with c-subscriber, go-subscriber
+# and odd-subscriber, which runs c-subscriber and then the shell code BODY
+# (with $status its exit status).
+odd_subscriber() {
+  mkdir -p "$T/bin"
+  ln -s "$BIN_DIR/c-subscriber" "$BIN_DIR/go-subscriber" "$T/bin/"
+  # shellcheck disable=SC2016 # $@ and $? are for the fake's shell
+  printf '#!/bin/sh\n"%s/c-subscriber" "$@"; status=$?; %s\n' "$BIN_DIR" "$1" >"$T/bin/odd-subscriber"
+  chmod +x "$T/bin/odd-subscriber"
+}
+
 @test "the differential fuzzer fails when one subscriber differs, naming it and the saved input" {
   # A subscriber that behaves like c-subscriber and then prints one more
   # line: every stream shows the difference.
   local fake=$T/bin saved
-  mkdir -p "$fake"
-  ln -s "$BIN_DIR/c-subscriber" "$BIN_DIR/go-subscriber" "$fake/"
-  # shellcheck disable=SC2016 # $@ and $? are for the fake's shell
-  printf '#!/bin/sh\n"%s/c-subscriber" "$@"; status=$?; echo one more line; exit $status\n' \
-    "$BIN_DIR" >"$fake/odd-subscriber"
-  chmod +x "$fake/odd-subscriber"
+  # shellcheck disable=SC2016 # $status is the fake's
+  odd_subscriber 'echo one more line; exit $status'
 
   run timeout $((4 * HANG)) python3 "$REPO_DIR/tests/fuzz/differential.py" \
     --seconds "$SMOKE" --bin "$fake" --regressions "$T/regressions"
@@ -64,4 +71,22 @@ assert_executions() {
     --seconds "$SMOKE" --bin "$fake" --regressions "$T/regressions"
   assert_failure 1
   assert_output --partial "programs disagree on the saved input ${saved[0]}"
+}
+
+@test "the differential fuzzer fails when one subscriber's stderr differs" {
+  # shellcheck disable=SC2016 # $status is the fake's
+  odd_subscriber 'echo "odd-subscriber: one more notice" >&2; exit $status'
+  run timeout $((4 * HANG)) python3 "$REPO_DIR/tests/fuzz/differential.py" \
+    --seconds "$SMOKE" --bin "$T/bin" --regressions "$T/regressions"
+  assert_failure 1
+  assert_line --partial 'odd-subscriber vs c-subscriber, go-subscriber, the PROTOCOL.md model: stderr differ'
+  refute_output --partial 'stdout differ'
+}
+
+@test "the differential fuzzer fails when one subscriber's exit status differs" {
+  odd_subscriber 'exit 3'
+  run timeout $((4 * HANG)) python3 "$REPO_DIR/tests/fuzz/differential.py" \
+    --seconds "$SMOKE" --bin "$T/bin" --regressions "$T/regressions"
+  assert_failure 1
+  assert_line --partial 'odd-subscriber vs c-subscriber, go-subscriber, the PROTOCOL.md model: exit status 3, not 0'
 }

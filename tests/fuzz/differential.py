@@ -92,12 +92,16 @@ class Fuzzer:
     # ------------------------------------------------------------ shrinking
 
     def shrink(self, kind: str, pieces: list[bytes], budget: float) -> list[bytes]:
-        """Drop pieces one at a time while the programs still disagree."""
+        """Drop pieces one at a time while the programs still disagree.
+
+        An input is never shrunk to nothing: an empty saved input would
+        replay as no input at all (and a program that differs on every
+        input differs on an empty one too)."""
         deadline = time.monotonic() + budget
         i = 0
         while i < len(pieces) and time.monotonic() < deadline:
             smaller = pieces[:i] + pieces[i + 1:]
-            if smaller and self.check(kind, b"".join(smaller)):
+            if b"".join(smaller) and self.check(kind, b"".join(smaller)):
                 pieces = smaller
             else:
                 i += 1
