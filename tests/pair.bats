@@ -122,6 +122,7 @@ check_case() {
 @test "raw_limit" { check_case raw_limit; }
 @test "raw_overlong_fragment" { check_case raw_overlong_fragment; }
 @test "raw_exit" { check_case raw_exit; }
+@test "raw_exit_cr" { check_case raw_exit_cr; }
 
 @test "plain --raw" { check_case plain --raw; }
 @test "exit_in_middle --raw" { check_case exit_in_middle --raw; }
@@ -145,3 +146,4 @@ check_case() {
 @test "raw_limit --raw" { check_case raw_limit --raw; }
 @test "raw_overlong_fragment --raw" { check_case raw_overlong_fragment --raw; }
 @test "raw_exit --raw" { check_case raw_exit --raw; }
+@test "raw_exit_cr --raw" { check_case raw_exit_cr --raw; }
