@@ -157,25 +157,44 @@ assert_whole_messages() {
   assert_same_bytes "the messages printed ($printed), then those left in the pipe," "$T/messages" "$T/accounted"
 }
 
-@test "a stalled standard output: one SIGTERM ends the subscriber with status 143" {
-  subscriber_only
-  need_perl
+# stall_stdout: the subscriber p behind a reader of its standard output that
+# stops; p fills the pipe of its standard output and is left with messages
+# it cannot write.
+stall_stdout() {
   start_behind_slow_stdout "${SLOW_READER[@]}"
-  # The reader stops; the subscriber fills the pipe of its standard output
-  # and is left with messages it cannot write.
   signal_prog reader STOP
   wait_until reader "stopped" stopped reader
   wait_until p "filling its standard output's pipe" fifo_full "$T/out.feed"
-  signal_prog p TERM
-  # Bounded by $HANG, less than the stopped reader's own guard: when that
-  # guard ends the reader, its pipe breaks and a subscriber that still
-  # waited for it would end too.
+}
+
+# wait_gone WHY: wait until p has ended, bounded by $HANG, less than the
+# stopped reader's own guard: when that guard ends the reader, its pipe
+# breaks and a subscriber that still waited for it would end too.
+wait_gone() {
   local end=$((SECONDS + HANG))
   while alive p && ((SECONDS < end)); do sleep 0.05; done
   if alive p; then
-    fail "$(printf 'one SIGTERM did not end the subscriber within %ss while its standard output took nothing\n' "$HANG"; describe p)"
+    fail "$(printf '%s did not end the subscriber within %ss while its standard output took nothing\n' "$1" "$HANG"; describe p)"
   fi
   finish p
+}
+
+@test "a stalled standard output: SIGINT then SIGTERM: the first signal gives the status, 130" {
+  subscriber_only
+  need_perl
+  stall_stdout
+  signal_prog p INT
+  signal_prog p TERM
+  wait_gone "SIGINT then SIGTERM"
+  expect_status p 130
+}
+
+@test "a stalled standard output: one SIGTERM ends the subscriber with status 143" {
+  subscriber_only
+  need_perl
+  stall_stdout
+  signal_prog p TERM
+  wait_gone "one SIGTERM"
   expect_status p 143
   # Giving up on standard output may be said in one error line about it
   # (section 5); nothing else.
