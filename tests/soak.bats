@@ -31,3 +31,21 @@ count_of() {
   ((delivered + lost == sent)) || fail "delivered $delivered + lost $lost is not sent $sent:"$'\n'"$output"
   assert_line --regexp '^  peak RSS [a-z]+-subscriber +[0-9.]+ MiB'
 }
+
+@test "soak counts exactly the faults a faulty publisher puts in: duplicated 1, corrupted 1, lost 1" {
+  # tests/soak/faulty-publisher sends message 3 twice, a garbled line after
+  # message 5, and never message 7; nothing is killed (SOAK_EVENTS=0), so
+  # every count comes from those faults and nothing else.
+  mkdir -p "$T/bin"
+  ln -s "$BIN_DIR/c-subscriber" "$T/bin/"
+  ln -s "$TESTS_DIR/soak/faulty-publisher" "$T/bin/faulty-publisher"
+  BIN_DIR=$T/bin SOAK_EVENTS=0 SOAK_PUBLISHERS=1 SOAK_SUBSCRIBERS=1 SOAK_SECONDS=2 \
+    run timeout $((2 + 6 * HANG)) "$REPO_DIR/tools/soak"
+  assert_failure 1
+  assert_line 'soak: FAILED'
+  [[ $(count_of duplicated) == 1 ]] || fail "duplicated is not 1:"$'\n'"$output"
+  [[ $(count_of 'corrupted or interleaved') == 1 ]] || fail "corrupted is not 1:"$'\n'"$output"
+  [[ $(count_of 'lost unexplained') == 1 ]] || fail "lost unexplained is not 1:"$'\n'"$output"
+  assert_line --regexp '^soak: FAIL: .*: p1-faulty 3 delivered a second time$'
+  assert_line --regexp "^soak: FAIL: .*: not an intact message: b'garbled'$"
+}

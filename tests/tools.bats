@@ -58,6 +58,16 @@ warehouse() {
   warehouse python
 }
 
+@test "the warehouse dashboard counts exactly the faults put in: lost 1, duplicated 1, garbled 1" {
+  # Two sensors of 3 readings each: sensor-2's #3 never comes, its #2 comes
+  # twice, and one line is two readings run together.
+  printf '%s\n' 'sensor-1 #1 20.0C' 'sensor-1 #2 20.1C' 'sensor-1 #3 20.2C' \
+    'sensor-2 #1 19.0C' 'sensor-2 #2 19.1C' 'sensor-2 #2 19.1C' 'sensor-2 #3 1sensor-1 #4 19.0C' exit >"$T/readings"
+  run_fg board "$T/readings" "$REPO_DIR/tools/dashboard" --expect 3 --sensors 2
+  expect_status board 1
+  assert_out_lines board "warehouse: 2 sensors, sent 6, received 6, lost 1, duplicated 1, garbled 1"
+}
+
 @test "make demo on a terminal: two panes, a typed line shows on the right, exit ends the session" {
   command -v tmux >/dev/null || skip "tmux is not installed"
   local sock="fifo-pubsub-tools-$$"
