@@ -324,6 +324,8 @@ if not problems:
     for name in ("sensors", "dashboard"):
         if services[name].get("image") != "fifo-pubsub:local":
             problems.append(f"{name} does not run fifo-pubsub:local")
+        if "build" not in services[name]:
+            problems.append(f"{name} does not say how to build fifo-pubsub:local")
         if services[name].get("volumes"):
             problems.append(f"{name} mounts {services[name]['volumes']}: it should share nothing but the broker")
         if "broker" not in services[name].get("depends_on", {}):

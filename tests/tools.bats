@@ -99,14 +99,16 @@ warehouse() {
   tmx kill-server 2>/dev/null || true
 }
 
-@test "docker-compose.yml is valid (docker-compose config), both services one image" {
+@test "docker-compose.yml is valid (docker-compose config), both services one image that each can build" {
   command -v docker-compose >/dev/null || skip "docker-compose (Debian's package) is not installed"
   run docker-compose -f "$REPO_DIR/docker-compose.yml" config
   assert_success
   [[ $(grep -c '^    image: fifo-pubsub:local$' <<<"$output") == 2 ]] ||
     fail "both services should run the image fifo-pubsub:local:"$'\n'"$output"
-  [[ $(grep -c '^    build:' <<<"$output") == 1 ]] ||
-    fail "exactly one service should build the image:"$'\n'"$output"
+  # A service that names an image built here without saying how to build
+  # it may have it pulled from a registry by some Compose versions.
+  [[ $(grep -c '^    build:' <<<"$output") == 2 ]] ||
+    fail "each service should say how to build the image:"$'\n'"$output"
 }
 
 @test "docker-compose services' commands work on the host, the volume a directory" {
