@@ -174,9 +174,9 @@ warehouse: deps-run all
 bridge: deps all
 	@tools/bridge
 
-## bench: throughput, latency and memory of every pair
+## bench: throughput, latency and memory of every pair, about 2 min (BENCH_QUICK=1: seconds; SAVE=1: update tests/bench/results.*)
 bench: deps all
-	@tools/bench
+	@SAVE='$(SAVE)' tools/bench
 
 ## clean: remove bin/ and build/
 clean:

@@ -5,8 +5,9 @@ Every contender runs once per round, the rounds one after another and the
 contenders in a different order in each, so that whatever the machine does
 meanwhile (other jobs, frequency changes) hits all of them alike; each
 figure is the median of the rounds (BENCH_RUNS, 3 by default). The table
-goes to standard output and to tests/bench/results.md, the chart to
-tests/bench/results.svg.
+goes to standard output and to build/bench/results.md, the chart to
+build/bench/results.svg; with SAVE=1 they replace the committed
+tests/bench/results.md and results.svg instead.
 
 BENCH_QUICK=1 runs a tiny version (2,000 messages, one round, 20 latency
 lines) that checks the harness and counts messages, never timings, and
@@ -35,6 +36,7 @@ import report
 import runs
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
+SAVE = os.environ.get("SAVE") == "1"
 RUNS = int(os.environ.get("BENCH_RUNS", "1" if QUICK else "3"))
 # (message size in bytes with its LF, messages; messages for the tutorial's design)
 SIZES = [(64, 2_000, 200), (1024, 500, 100)] if QUICK else [
@@ -300,11 +302,16 @@ def main() -> int:
         shutil.rmtree(workdir, ignore_errors=True)
     print(text)
     if not QUICK:
-        with open(os.path.join(cs.HERE, "results.md"), "w") as f:
+        # build/ by default, so that a run leaves the clone unmodified;
+        # SAVE=1 replaces the committed results beside this file.
+        out = cs.HERE if SAVE else os.path.join(cs.ROOT, "build", "bench")
+        os.makedirs(out, exist_ok=True)
+        with open(os.path.join(out, "results.md"), "w") as f:
             f.write(text)
-        with open(os.path.join(cs.HERE, "results.svg"), "w") as f:
+        with open(os.path.join(out, "results.svg"), "w") as f:
             f.write(chart.svg(results, loads, everyone))
-        print("written: tests/bench/results.md, tests/bench/results.svg")
+        shown = os.path.relpath(out, cs.ROOT)
+        print(f"written: {shown}/results.md, {shown}/results.svg")
     for problem in results.problems:
         print(f"FAILED: {problem}")
     return 1 if results.problems else 0
