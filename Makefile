@@ -42,7 +42,7 @@ all: $(PROGRAMS)
 help:
 	@echo "Targets (settings such as PUB=go SUB=python go after the target):"
 	@awk '/^## [a-z-]+: / { name = $$2; sub(/:$$/, "", name); text = $$0; \
-	  sub(/^## [a-z-]+: /, "", text); printf "  make %-12s %s\n", name, text }' $(MAKEFILE_LIST)
+	  sub(/^## [a-z-]+: /, "", text); printf "  make %-14s %s\n", name, text }' $(MAKEFILE_LIST)
 
 ## deps: install what building, running and testing need (apt-get), or say what
 deps:
@@ -95,7 +95,7 @@ demo: deps-run all
 
 # Every suite runs even when an earlier one fails; tools/run-suite records
 # each one's counts and the last line is the total.
-## test: every test: C (cmocka), Go, Python, the interop matrix; ends "N passed, N failed, N skipped"
+## test: every test: C (cmocka), Go, Python, the interop matrix; under 5 min; ends "N passed, N failed, N skipped"
 test: deps
 	@rm -rf build/results build/failures build/skips && mkdir -p build
 	@$(MAKE) --no-print-directory all WERROR=-Werror
@@ -130,7 +130,7 @@ lint:
 SANITIZE := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 export ASAN_OPTIONS := detect_leaks=1:halt_on_error=1:abort_on_error=0
 export UBSAN_OPTIONS := halt_on_error=1:print_stacktrace=1
-## test-asan: the C unit tests and the C programs' matrix, built with ASan and UBSan
+## test-asan: the C unit tests and the C programs' matrix, built with ASan and UBSan (a few minutes)
 test-asan: deps
 	@rm -f build/results build/failures build/skips; mkdir -p build
 	@status=0; \
@@ -148,17 +148,17 @@ test-valgrind: deps all
 	@tools/run-suite check "valgrind/vectors" tools/valgrind-vectors; status=$$?; \
 	tools/summarize build/results; exit $$status
 
-## fuzz: fuzz the framing: libFuzzer on the C decoder, Go's fuzzing, every program against the others (FUZZ_SECONDS=60 each)
+## fuzz: fuzz the framing: libFuzzer on the C decoder, Go's fuzzing, every program against the others (FUZZ_SECONDS=60 each: about 3 min)
 fuzz: deps all
 	@FUZZ_SECONDS='$(FUZZ_SECONDS)' FUZZ_CFLAGS='$(ALL_CFLAGS)' C_LIB_SRC='$(C_LIB_SRC)' tools/fuzz
 
-## soak: every publisher into one FIFO while programs are killed and restarted at random (SOAK_SECONDS=60)
+## soak: every publisher into one FIFO while programs are killed and restarted at random (SOAK_SECONDS=60, SOAK_SEED=N)
 soak: deps-run all
 	@SOAK_SECONDS='$(SOAK_SECONDS)' tools/soak
 
 PUB ?=
 SUB ?=
-## test-matrix: the interop matrix, or one pair of it: make test-matrix PUB=go SUB=python
+## test-matrix: the interop matrix, or one pair of it: make test-matrix PUB=go SUB=python (TEST_JOBS=3, HANG_GUARD=20)
 test-matrix: all
 	@tools/run-suite bats "tests/matrix" tests/run $(PUB) $(SUB)
 
