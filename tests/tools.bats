@@ -70,8 +70,8 @@ warehouse() {
 
 @test "make demo on a terminal: two panes, a typed line shows on the right, exit ends the session" {
   command -v tmux >/dev/null || skip "tmux is not installed"
-  local sock="fifo-pubsub-tools-$$"
-  tmx() { timeout 10 env -u TMUX tmux -L "$sock" -f /dev/null "$@" 3>&-; }
+  local sock="$T/tmux.sock" # in the test's folder, which bats removes
+  tmx() { timeout 10 env -u TMUX tmux -S "$sock" -f /dev/null "$@" 3>&-; }
   tmx new-session -d -s person -x 160 -y 30 \
     "cd $(printf '%q' "$REPO_DIR") && timeout $((2 * HANG)) tools/demo; echo demo-status=\$?; exec sleep $((2 * HANG))"
   screen() { tmx capture-pane -p -t person; }

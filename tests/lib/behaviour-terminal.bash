@@ -18,7 +18,9 @@ SHOWN=${PROMPT% }
 # term_setup: skip, saying why, without tmux; name this test's server.
 term_setup() {
   command -v tmux >/dev/null || skip "tmux is not installed"
-  SOCK="fifo-pubsub-$$-$BATS_TEST_NUMBER"
+  # The server's socket in the test's own folder, which bats removes: no
+  # socket is left in tmux's folder in /tmp, whatever happens.
+  SOCK="$T/tmux.sock"
 }
 
 term_teardown() {
@@ -32,7 +34,7 @@ term_teardown() {
 }
 
 # tmx ARGS...: tmux on this test's own server, never the user's.
-tmx() { timeout 10 env -u TMUX tmux -L "$SOCK" -f /dev/null "$@" 3>&-; }
+tmx() { timeout 10 env -u TMUX tmux -S "$SOCK" -f /dev/null "$@" 3>&-; }
 
 # in_pane WHO COMMAND: run the shell command line COMMAND (quote its words
 # with printf %q) in a new terminal; afterwards the script writes its status
