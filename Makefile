@@ -94,15 +94,24 @@ demo: deps-run all
 	@tools/demo
 
 # Every suite runs even when an earlier one fails; tools/run-suite records
-# each one's counts and the last line is the total.
+# each one's counts and the last line is the total. The lint and unit suites
+# run beside the interop matrix, which mostly waits for programs; their
+# output is shown after it. Last, tools/leftovers checks that the run left
+# nothing behind.
 ## test: every test: C (cmocka), Go, Python, the interop matrix; under 5 min; ends "N passed, N failed, N skipped"
 test: deps
-	@rm -rf build/results build/failures build/skips && mkdir -p build
+	@rm -rf build/results build/failures build/skips build/units.log && mkdir -p build
+	@tools/leftovers snapshot build/leftovers-before
 	@$(MAKE) --no-print-directory all WERROR=-Werror
-	@status=0; \
-	for suite in lint test-c test-go test-python test-matrix; do \
-	  $(MAKE) --no-print-directory $$suite WERROR=-Werror || status=1; \
-	done; \
+	@started=$$(date +%s); status=0; \
+	( units=0; for suite in lint test-c test-go test-python; do \
+	    $(MAKE) --no-print-directory $$suite WERROR=-Werror || units=1; \
+	  done; exit $$units ) >build/units.log 2>&1 & units_pid=$$!; \
+	$(MAKE) --no-print-directory test-matrix WERROR=-Werror || status=1; \
+	wait $$units_pid || status=1; \
+	cat build/units.log; \
+	tools/run-suite check leftovers tools/leftovers check build/leftovers-before || status=1; \
+	echo "make test: $$(( $$(date +%s) - started )) s"; \
 	tools/summarize build/results; exit $$status
 
 ## test-c: the C unit tests (cmocka)
