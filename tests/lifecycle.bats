@@ -98,7 +98,7 @@ setup() {
 }
 
 @test "publishers one after another into one subscriber, which reopens at end of file" {
-  [[ $SUB == cat ]] && skip "cat stops at the first end of file; reopening for the next publisher is a subscriber's job"
+  [[ $SUB == cat ]] && not_applicable "cat stops at the first end of file; reopening for the next publisher is a subscriber's job"
   start_sub sub
   wait_sub_ready sub
   # The test holds the read end too, so a publisher may come while the
@@ -117,7 +117,7 @@ setup() {
 }
 
 @test "the FIFO removed while a publisher sends: the subscriber makes it again at end of file" {
-  [[ $SUB == cat ]] && skip "cat opens the FIFO once; checking it again at each open is a subscriber's job"
+  [[ $SUB == cat ]] && not_applicable "cat opens the FIFO once; checking it again at each open is a subscriber's job"
   start_sub sub
   wait_sub_ready sub
   connect_publisher pub1 "before the removal"
@@ -137,7 +137,7 @@ setup() {
 }
 
 @test "a regular file put in the FIFO's place: the subscriber refuses it at end of file" {
-  [[ $SUB == cat ]] && skip "cat opens the FIFO once; checking it again at each open is a subscriber's job"
+  [[ $SUB == cat ]] && not_applicable "cat opens the FIFO once; checking it again at each open is a subscriber's job"
   start_sub sub
   wait_sub_ready sub
   connect_publisher pub1 "before the swap"
@@ -152,7 +152,7 @@ setup() {
 }
 
 @test "exit after a rejected line: the publisher stops there, with status 1" {
-  [[ $PUB == printf ]] && skip "printf rejects nothing: it writes what it is given"
+  [[ $PUB == printf ]] && not_applicable "printf rejects nothing: it writes what it is given"
   start_sub sub --once
   wait_sub_ready sub
   {
@@ -172,7 +172,7 @@ setup() {
 }
 
 @test "subscriber killed with SIGKILL: the publisher survives and the next subscriber gets the rest" {
-  [[ $PUB == printf ]] && skip "printf writes and exits: there is no long-running publisher to survive"
+  [[ $PUB == printf ]] && not_applicable "printf writes and exits: there is no long-running publisher to survive"
   local pub
   pub=$(pub_prog)
   start_sub sub1
@@ -203,7 +203,7 @@ setup() {
 }
 
 @test "frames left unread by a killed subscriber reach the next one" {
-  [[ $PUB == printf ]] && skip "printf writes and exits: there is no long-running publisher to survive"
+  [[ $PUB == printf ]] && not_applicable "printf writes and exits: there is no long-running publisher to survive"
   command -v perl >/dev/null || skip "perl is needed to ask the pipe how much it holds"
   local pub
   pub=$(pub_prog)
@@ -258,7 +258,7 @@ send_keeping_open() {
 # exit_while_input_open [SUBARGS...]: exit stops SUB (run with SUBARGS) and
 # the publisher, though neither meets end of input.
 exit_while_input_open() {
-  [[ $PUB == printf && $SUB == cat ]] && skip "neither printf nor cat acts on exit"
+  [[ $PUB == printf && $SUB == cat ]] && not_applicable "neither printf nor cat acts on exit"
   start_sub sub "$@"
   wait_sub_ready sub
   send_keeping_open pub "hello" "exit"
@@ -277,14 +277,14 @@ exit_while_input_open() {
 }
 
 @test "exit under --raw: the subscriber prints exit and stops with status 0" {
-  [[ $SUB == cat ]] && skip "cat takes no --raw (it prints raw already) and does not act on exit"
+  [[ $SUB == cat ]] && not_applicable "cat takes no --raw (it prints raw already) and does not act on exit"
   # shellcheck disable=SC2034 # read by received (lib/common.bash)
   RAW=1
   exit_while_input_open --raw
 }
 
 @test "--once: the subscriber exits 0 at the first end of file" {
-  [[ $SUB == cat ]] && skip "cat has no --once: it always stops at the first end of file"
+  [[ $SUB == cat ]] && not_applicable "cat has no --once: it always stops at the first end of file"
   start_sub sub --once
   wait_sub_ready sub
   printf_lines "$T/input" "only message"
@@ -299,7 +299,7 @@ exit_while_input_open() {
 }
 
 @test "end of input: the publisher exits 0, the subscriber flushes and waits for the next" {
-  [[ $SUB == cat ]] && skip "cat stops at end of file; waiting for the next publisher is a subscriber's job"
+  [[ $SUB == cat ]] && not_applicable "cat stops at end of file; waiting for the next publisher is a subscriber's job"
   start_sub sub
   wait_sub_ready sub
   hold_read_end
@@ -350,7 +350,7 @@ signal_subscriber_while_reading() {
 
 # signal_publisher_while_reading SIG STATUS
 signal_publisher_while_reading() {
-  [[ $PUB == printf ]] && skip "printf reads no input: there is nothing to interrupt"
+  [[ $PUB == printf ]] && not_applicable "printf reads no input: there is nothing to interrupt"
   start_sub sub --once
   wait_sub_ready sub
   start_fed_pub pub "one" "two"

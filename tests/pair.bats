@@ -29,15 +29,15 @@ check_case() {
   out=$v.out${raw:+-raw}
   [[ -e $v.in && -e $out ]] || fail "vector $1 is missing from $VECTORS (${v##*/}.in, ${out##*/})"
   [[ -z $raw || $SUB != cat ]] ||
-    skip "cat takes no --raw: it prints raw already, checked by the case without --raw"
+    not_applicable "cat takes no --raw: it prints raw already, checked by the case without --raw"
   pub=$(pub_prog)
   sub=$(sub_prog)
 
   if [[ ! -e $v.pipe ]]; then # a raw case
     [[ $PUB == printf ]] ||
-      skip "raw case: its bytes go straight into the pipe, and no publisher produces them (run with printf)"
+      not_applicable "raw case: its bytes go straight into the pipe, and no publisher produces them (run with printf)"
     [[ $SUB != cat ]] ||
-      skip "raw case: it checks how a subscriber parses frames, and cat does not parse them"
+      not_applicable "raw case: it checks how a subscriber parses frames, and cat does not parse them"
   fi
 
   start_sub sub --once ${raw:+"$raw"}

@@ -20,7 +20,7 @@ load "${TESTS_DIR:-$BATS_TEST_DIRNAME}/lib/common"
 load "${TESTS_DIR:-$BATS_TEST_DIRNAME}/lib/behaviour-pipes"
 
 subscriber_only() {
-  if [[ $(prog_role "$PROG") != subscriber ]]; then skip "a publisher has no standard output to write out"; fi
+  if [[ $(prog_role "$PROG") != subscriber ]]; then not_applicable "a publisher has no standard output to write out"; fi
 }
 
 # MESSAGES: how many numbered messages of 100 bytes the writer sends: some

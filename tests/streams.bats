@@ -25,11 +25,11 @@ teardown() {
 }
 
 publisher_only() {
-  if [[ $(prog_role "$PROG") != publisher ]]; then skip "a subscriber reads no standard input and prints no prompt"; fi
+  if [[ $(prog_role "$PROG") != publisher ]]; then not_applicable "a subscriber reads no standard input and prints no prompt"; fi
 }
 
 subscriber_only() {
-  if [[ $(prog_role "$PROG") != subscriber ]]; then skip "a publisher writes nothing on stdout when stdin is no terminal"; fi
+  if [[ $(prog_role "$PROG") != subscriber ]]; then not_applicable "a publisher writes nothing on stdout when stdin is no terminal"; fi
 }
 
 # assert_pipe_holds BYTES WHAT: what is left in the held FIFO is BYTES.
@@ -46,7 +46,7 @@ assert_pipe_holds() {
 }
 
 @test "a subscriber whose standard output is full: status 1, one error line" {
-  [[ $(prog_role "$PROG") == subscriber ]] || skip "a publisher writes nothing on stdout when stdin is no terminal"
+  [[ $(prog_role "$PROG") == subscriber ]] || not_applicable "a publisher writes nothing on stdout when stdin is no terminal"
   SPAWN_STDOUT=/dev/full spawn sub - "$BIN_DIR/$PROG" --pipe "$PIPE"
   wait_sub_ready sub
   # shellcheck disable=SC2016 # expanded by the inner bash
@@ -57,7 +57,7 @@ assert_pipe_holds() {
 }
 
 @test "a publisher whose standard input cannot be read: status 1, one error line" {
-  [[ $(prog_role "$PROG") == publisher ]] || skip "a subscriber reads no standard input"
+  [[ $(prog_role "$PROG") == publisher ]] || not_applicable "a subscriber reads no standard input"
   mkdir "$T/dir"
   ensure_fifo
   spawn sub - cat "$PIPE"

@@ -579,3 +579,9 @@ stopped() {
 # remake_fifo: what `rm -f P; mkfifo P` does in a script that did not write
 # this repository (pipe-io-server does it at start).
 remake_fifo() { rm -f "$PIPE" && mkfifo -m 600 "$PIPE"; }
+
+# not_applicable REASON: this combination cannot run this test (cat takes no
+# options, printf reads no input, a publisher has no standard output...).
+# It is a skip that tests/run counts apart, never as a skipped test: a skip
+# means a capability missing on this machine.
+not_applicable() { skip "does not apply: $1"; }
