@@ -3,7 +3,8 @@
 # order, as a reader following it would run them: from the repository's top
 # directory, in a private /tmp (a mount namespace of its own, so the real
 # /tmp/mypipe is never touched), one terminal per `# terminal N` part of a
-# block, side by side. A block's expected output (`<!-- readme-test:
+# block, side by side, each keeping its directory from block to block as a
+# person's terminal does. A block's expected output (`<!-- readme-test:
 # expect: TEXT -->` above it) must show; a block marked `skip` says why.
 # tests/lib/readme_blocks.py cuts the blocks out.
 #
@@ -16,6 +17,14 @@ README=$REPO_DIR/README.md
 setup() {
   common_setup
   python3 "$TESTS_DIR/lib/readme_blocks.py" "$README" "$T/blocks" >"$T/count"
+}
+
+# terminal_script K BLOCK_FILE: what terminal K runs for one block: the
+# block, in the directory where terminal K's last block left it (a `cd`
+# carries over from block to block, as it does in a person's terminal).
+terminal_script() {
+  # shellcheck disable=SC2016 # expanded by the terminal's shell
+  printf 'cd "$(cat /tmp/cwd.%d 2>/dev/null || pwd)"\n%s\npwd >/tmp/cwd.%d\n' "$1" "$(<"$2")" "$1"
 }
 
 # walk: the script that runs every block, one after the other, each terminal
@@ -31,10 +40,10 @@ walk() {
     printf 'pids=()\n'
     for ((k = 1; k < last; k++)); do
       printf '(cd %q && timeout -k 5 120 bash -eo pipefail -c %q) </dev/null >/tmp/out.%d.%d 2>&1 & pids+=($!)\n' \
-        "$REPO_DIR" "$(<"$T/blocks/$n.t$k.sh")" "$n" "$k"
+        "$REPO_DIR" "$(terminal_script "$k" "$T/blocks/$n.t$k.sh")" "$n" "$k"
     done
     printf '(cd %q && timeout -k 5 120 bash -eo pipefail -c %q) </dev/null >/tmp/out.%d.%d 2>&1 || { cat /tmp/out.%d.*; echo "block %d: terminal %d failed"; exit 1; }\n' \
-      "$REPO_DIR" "$(<"$T/blocks/$n.t$last.sh")" "$n" "$last" "$n" "$n" "$last"
+      "$REPO_DIR" "$(terminal_script "$last" "$T/blocks/$n.t$last.sh")" "$n" "$last" "$n" "$n" "$last"
     # shellcheck disable=SC2016 # written into the walk script as it is
     printf 'for p in "${pids[@]}"; do wait "$p" || { cat /tmp/out.%d.*; echo "block %d: a terminal failed"; exit 1; }; done\n' "$n" "$n"
     printf 'cat /tmp/out.%d.* >/tmp/out.%d\n' "$n" "$n"
