@@ -31,21 +31,28 @@ terminal_script() {
 # under its own hang guard; it stops at the first block that fails. The
 # blocks' text is written into it: the private /tmp hides $T.
 walk() {
-  local n k last
+  local n k last list
   echo 'set -u; export GOFLAGS=-buildvcs=false GOPROXY=off'
+  printf 'cd %q\n' "$REPO_DIR"
   for ((n = 1; n <= $(<"$T/count"); n++)); do
     [[ -e $T/blocks/$n.skip ]] && continue
     last=$(find "$T/blocks" -name "$n.t*.sh" | wc -l)
     printf 'echo "=== block %d (README.md line %d)"\n' "$n" "$(<"$T/blocks/$n.line")"
-    printf 'pids=()\n'
+    printf 'pids=() servers=()\n'
     for ((k = 1; k < last; k++)); do
-      printf '(cd %q && timeout -k 5 120 bash -eo pipefail -c %q) </dev/null >/tmp/out.%d.%d 2>&1 & pids+=($!)\n' \
-        "$REPO_DIR" "$(terminal_script "$k" "$T/blocks/$n.t$k.sh")" "$n" "$k"
+      # A terminal the reader stops with Ctrl-C (a broker) is stopped so
+      # once the others are done.
+      list=pids
+      grep -qx "$k" "$T/blocks/$n.stop" 2>/dev/null && list=servers
+      printf 'timeout -k 5 120 bash -eo pipefail -c %q </dev/null >/tmp/out.%d.%d 2>&1 & %s+=($!)\n' \
+        "$(terminal_script "$k" "$T/blocks/$n.t$k.sh")" "$n" "$k" "$list"
     done
-    printf '(cd %q && timeout -k 5 120 bash -eo pipefail -c %q) </dev/null >/tmp/out.%d.%d 2>&1 || { cat /tmp/out.%d.*; echo "block %d: terminal %d failed"; exit 1; }\n' \
-      "$REPO_DIR" "$(terminal_script "$last" "$T/blocks/$n.t$last.sh")" "$n" "$last" "$n" "$n" "$last"
+    printf 'timeout -k 5 120 bash -eo pipefail -c %q </dev/null >/tmp/out.%d.%d 2>&1 || { cat /tmp/out.%d.*; echo "block %d: terminal %d failed"; exit 1; }\n' \
+      "$(terminal_script "$last" "$T/blocks/$n.t$last.sh")" "$n" "$last" "$n" "$n" "$last"
     # shellcheck disable=SC2016 # written into the walk script as it is
     printf 'for p in "${pids[@]}"; do wait "$p" || { cat /tmp/out.%d.*; echo "block %d: a terminal failed"; exit 1; }; done\n' "$n" "$n"
+    # shellcheck disable=SC2016 # written into the walk script as it is
+    printf 'for p in "${servers[@]}"; do kill -INT "$p"; wait "$p" || true; done\n'
     printf 'cat /tmp/out.%d.* >/tmp/out.%d\n' "$n" "$n"
     if [[ -e $T/blocks/$n.expect ]]; then
       while IFS= read -r text; do

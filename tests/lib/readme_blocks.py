@@ -6,14 +6,18 @@ run. Comment lines directly above its fence may say more about it:
 
     <!-- readme-test: skip: REASON -->   not run here, and why
     <!-- readme-test: expect: TEXT -->   TEXT must show in its output
+    <!-- readme-test: stop: K -->        terminal K runs until the reader
+                                         stops it (Ctrl-C) once the others
+                                         are done: a server such as a broker
 
 Inside a block, lines `# terminal 1`, `# terminal 2`, ... split it into the
 commands of separate terminals, which run side by side: every terminal but
 the last in the background, in order, then the last in the foreground.
 
 For block number N this writes OUTDIR/N.line (its line in README.md),
-OUTDIR/N.skip (the reason, when skipped), OUTDIR/N.expect (one text a line)
-and OUTDIR/N.tK.sh for each terminal K (just N.t1.sh without markers).
+OUTDIR/N.skip (the reason, when skipped), OUTDIR/N.expect (one text a line),
+OUTDIR/N.stop (terminal numbers, one a line) and OUTDIR/N.tK.sh for each
+terminal K (just N.t1.sh without markers).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import pathlib
 import re
 import sys
 
-NOTE = re.compile(r"^<!-- readme-test: (skip|expect): (.*) -->$")
+NOTE = re.compile(r"^<!-- readme-test: (skip|expect|stop): (.*) -->$")
 TERMINAL = re.compile(r"^# terminal ([0-9]+)$")
 
 
