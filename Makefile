@@ -91,7 +91,7 @@ $(CBUILD)/tests/%: c/tests/%.c $(TEST_SUPPORT) $(wildcard c/tests/*.h) $(CBUILD)
 
 ## demo: the tutorial's two panes in tmux (PUB=go SUB=python); scripted without a terminal
 demo: deps-run all
-	@tools/demo
+	@examples/demo/demo
 
 # Every suite runs even when an earlier one fails; tools/run-suite records
 # each one's counts and the last line is the total. The lint and unit suites
@@ -159,11 +159,11 @@ test-valgrind: deps all
 
 ## fuzz: fuzz the framing: libFuzzer on the C decoder, Go's fuzzing, every program against the others (FUZZ_SECONDS=60 each: about 3 min)
 fuzz: deps all
-	@FUZZ_SECONDS='$(FUZZ_SECONDS)' FUZZ_CFLAGS='$(ALL_CFLAGS)' C_LIB_SRC='$(C_LIB_SRC)' tools/fuzz
+	@FUZZ_SECONDS='$(FUZZ_SECONDS)' FUZZ_CFLAGS='$(ALL_CFLAGS)' C_LIB_SRC='$(C_LIB_SRC)' tests/fuzz/run
 
 ## soak: every publisher into one FIFO while programs are killed and restarted at random (SOAK_SECONDS=60, SOAK_SEED=N)
 soak: deps-run all
-	@SOAK_SECONDS='$(SOAK_SECONDS)' tools/soak
+	@SOAK_SECONDS='$(SOAK_SECONDS)' tests/soak/run
 
 PUB ?=
 SUB ?=
@@ -173,19 +173,19 @@ test-matrix: all
 
 ## bugs: the tutorial's bugs seen happening, each next to our programs (for a class)
 bugs: deps-run all
-	@tools/bugs
+	@examples/bugs/bugs
 
 ## warehouse: sensors in every language publish into one FIFO; a live dashboard (SUB=c, READINGS=200)
 warehouse: deps-run all
-	@tools/warehouse
+	@examples/warehouse/warehouse
 
 ## bridge: the warehouse across machines through a real MQTT broker: two dashboards, each gets every reading (SUB=c PUB=go READINGS=100)
 bridge: deps all
-	@tools/bridge
+	@examples/bridge/bridge
 
 ## bench: throughput, latency and memory of every pair, about 2 min (BENCH_QUICK=1: seconds; SAVE=1: update tests/bench/results.*)
 bench: deps all
-	@SAVE='$(SAVE)' tools/bench
+	@SAVE='$(SAVE)' tests/bench/run
 
 ## clean: remove bin/ and build/
 clean:

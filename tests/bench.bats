@@ -1,14 +1,14 @@
 #!/usr/bin/env bats
 # bench.bats: make bench's harness works, in its tiny version
-# (BENCH_QUICK=1 tools/bench): every pair in bin/ and every reference point
+# (BENCH_QUICK=1 tests/bench/run): every pair in bin/ and every reference point
 # is run, and every message is counted. Timings are printed but never
 # asserted: machines are noisy, and a benchmark is not a test.
 
 load "${TESTS_DIR:-$BATS_TEST_DIRNAME}/lib/common"
 
-@test "BENCH_QUICK=1 tools/bench: exit 0, a row for every pair and every reference point" {
+@test "BENCH_QUICK=1 tests/bench/run: exit 0, a row for every pair and every reference point" {
   run timeout 300 env BENCH_QUICK=1 "$REPO_DIR/tools/bench"
-  [[ $status -eq 0 ]] || fail "tools/bench exited with status $status:
+  [[ $status -eq 0 ]] || fail "tests/bench/run exited with status $status:
 $output"
   local row rows=(
     "raw limit: cat → wc -l"

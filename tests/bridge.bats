@@ -2,7 +2,7 @@
 # bridge.bats: our programs across machines, through a real MQTT broker
 # (Debian's mosquitto), as README.md's "When one machine is not enough"
 # shows them. Each test starts its own broker on 127.0.0.1 and a free port
-# (tools/bridge-broker.bash writes its configuration) and stops it; nothing
+# (examples/bridge/bridge-broker.bash writes its configuration) and stops it; nothing
 # but the broker joins the two sides:
 #
 #   sensors -> FIFO sensors -> go-subscriber --raw -> mosquitto_pub -l -> broker
@@ -140,7 +140,7 @@ not_running() { ! pid_of "$1" "$2" >/dev/null; }
 # sensors_fifo_empty: every byte the sensors wrote has been read.
 sensors_fifo_empty() { [[ $(PIPE=$T/sensors pipe_unread) == 0 ]]; }
 
-# tool_bridge_running: tools/bridge, run with TMPDIR=$T, carries readings:
+# tool_bridge_running: examples/bridge/bridge, run with TMPDIR=$T, carries readings:
 # its near side has connected to its broker.
 tool_bridge_running() { grep -qs " as warehouse-sensors (" "$T"/fifo-pubsub-bridge.*/broker.err; }
 
@@ -278,11 +278,11 @@ finish_dashboards() {
   assert_same_bytes "dashboard 1's readings, sorted" <(sort "$T/everything") <(sort "$T/dash1.out")
 }
 
-@test "tools/bridge: two dashboards each count every reading, and the broker is gone afterwards" {
+@test "examples/bridge/bridge: two dashboards each count every reading, and the broker is gone afterwards" {
   run_fg tool - env TMPDIR="$T" READINGS=25 "$REPO_DIR/tools/bridge"
   expect_status tool 0
   tail -n 2 "$T/tool.out" >"$T/summaries"
-  assert_same_bytes "tools/bridge's summaries" <(
+  assert_same_bytes "examples/bridge/bridge's summaries" <(
     echo "dashboard-1: 4 sensors, sent 100, received 100, lost 0, duplicated 0, garbled 0"
     echo "dashboard-2: 4 sensors, sent 100, received 100, lost 0, duplicated 0, garbled 0"
   ) "$T/summaries"
@@ -290,7 +290,7 @@ finish_dashboards() {
   assert_equal "$(find "$T" -maxdepth 1 -name 'fifo-pubsub-bridge.*')" ""
 }
 
-@test "tools/bridge stopped in the middle: the broker and every relay stop with it" {
+@test "examples/bridge/bridge stopped in the middle: the broker and every relay stop with it" {
   spawn tool - env TMPDIR="$T" READINGS=100000 "$REPO_DIR/tools/bridge"
   wait_until tool "carrying readings" tool_bridge_running
   signal_prog tool INT
@@ -308,7 +308,7 @@ finish_dashboards() {
 @test "docker-compose.mqtt.yml is valid (docker-compose config); sensors and dashboard share no volume, only the broker" {
   command -v docker-compose >/dev/null || skip "docker-compose (Debian's package) is not installed"
   python3 -c 'import yaml' 2>/dev/null || skip "python3-yaml (which docker-compose brings) is not installed"
-  run docker-compose -f "$REPO_DIR/docker-compose.mqtt.yml" config
+  run docker-compose -f "$REPO_DIR/examples/bridge/docker-compose.mqtt.yml" config
   assert_success
   printf '%s\n' "$output" >"$T/config.yml"
   run python3 - "$T/config.yml" <<'PY'

@@ -136,3 +136,30 @@ same_opening_comment() {
   done
   ((${#missing[@]} == 0)) || fail "$(printf '%s\n' "${missing[@]}")"
 }
+
+@test "every relative link in every Markdown file resolves" {
+  run python3 - "$REPO_DIR" <<'PY'
+import pathlib, re, subprocess, sys
+repo = pathlib.Path(sys.argv[1])
+files = subprocess.run(["git", "-C", str(repo), "ls-files", "*.md"], capture_output=True,
+                       text=True).stdout.split()
+if not files:
+    files = [str(p.relative_to(repo)) for p in repo.rglob("*.md") if ".git" not in p.parts]
+link = re.compile(r"\]\(([^)\s]+)\)")
+broken, seen = [], 0
+for name in files:
+    md = repo / name
+    text = re.sub(r"```.*?```", "", md.read_text(encoding="utf-8"), flags=re.S)
+    for target in link.findall(text):
+        if re.match(r"^[a-z]+:", target) or target.startswith("#"):
+            continue
+        seen += 1
+        path = target.split("#", 1)[0]
+        if not (md.parent / path).exists():
+            broken.append(f"{name}: ({target}) does not exist")
+print(f"{seen} relative links in {len(files)} Markdown files")
+print("\n".join(broken))
+sys.exit(1 if broken or seen == 0 else 0)
+PY
+  assert_success
+}

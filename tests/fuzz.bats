@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# fuzz.bats: a few seconds of each fuzzer of `make fuzz` (tools/fuzz), so
+# fuzz.bats: a few seconds of each fuzzer of `make fuzz` (tests/fuzz/run), so
 # that every run of the suite replays the inputs that once failed and tries
 # a few new ones; and a check that the differential fuzzer does fail, and
 # saves the input, when one program behaves differently.

@@ -47,6 +47,7 @@ from() {
 }
 
 @test "perl -ne, line by line" {
+  # shellcheck disable=SC2016 # perl's own $_
   from perl 'got ' perl -ne 'print "got $_"' "$PIPE"
 }
 

@@ -55,6 +55,7 @@ through() {
 
 # perl with autoflush: one write() per print, a frame each.
 @test "perl with autoflush (one write per frame)" {
+  # shellcheck disable=SC2016 # perl's own variables
   through perl perl -e 'open(my $f, ">", $ARGV[0]) or die "$ARGV[0]: $!\n";
     $f->autoflush(1); while (<STDIN>) { print $f $_ }' "$PIPE"
 }

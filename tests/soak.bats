@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# soak.bats: a short `make soak` (tools/soak): publishers of every language
+# soak.bats: a short `make soak` (tests/soak/run): publishers of every language
 # into one FIFO while programs are killed and restarted at random; nothing
 # may be duplicated or corrupted, and every lost message must have a place
 # the contract allows.

@@ -73,7 +73,7 @@ warehouse() {
   local sock="$T/tmux.sock" # in the test's folder, which bats removes
   tmx() { timeout 10 env -u TMUX tmux -S "$sock" -f /dev/null "$@" 3>&-; }
   tmx new-session -d -s person -x 160 -y 30 \
-    "cd $(printf '%q' "$REPO_DIR") && timeout $((2 * HANG)) tools/demo; echo demo-status=\$?; exec sleep $((2 * HANG))"
+    "cd $(printf '%q' "$REPO_DIR") && timeout $((2 * HANG)) examples/demo/demo; echo demo-status=\$?; exec sleep $((2 * HANG))"
   screen() { tmx capture-pane -p -t person; }
   await() { # await TEXT: poll the person's screen for TEXT
     local end=$((SECONDS + HANG))

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# tools/bridge-broker.bash: a private mosquitto, and the two relays between
-# a FIFO and it, sourced by tools/bridge and tests/bridge.bats.
+# examples/bridge/bridge-broker.bash: a private mosquitto, and the two relays between
+# a FIFO and it, sourced by examples/bridge/bridge and tests/bridge.bats.
 #
 # The broker is Debian's mosquitto, started on 127.0.0.1 on a port nobody
 # uses, with a configuration file of its own (never the system's) and
@@ -41,7 +41,7 @@ print(s.getsockname()[1])'
 # persistence file, and a log of connections and subscriptions.
 bridge_broker_config() {
   cat >"$1" <<EOF
-# A private broker for the fifo-pubsub bridge (tools/bridge-broker.bash).
+# A private broker for the fifo-pubsub bridge (examples/bridge/bridge-broker.bash).
 listener $2 127.0.0.1
 allow_anonymous true
 persistence false

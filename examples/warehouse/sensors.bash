@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# tools/sensors.bash: the warehouse's temperature sensors, sourced by
-# tools/warehouse (one machine, one FIFO) and tools/bridge (the same sensors,
+# examples/warehouse/sensors.bash: the warehouse's temperature sensors, sourced by
+# examples/warehouse/warehouse (one machine, one FIFO) and examples/bridge/bridge (the same sensors,
 # their readings carried to other machines by an MQTT broker).
 #
 # A reading is one line, the sensor's name, its own reading number counting
-# from 1, and the temperature, as tools/dashboard expects them:
+# from 1, and the temperature, as examples/warehouse/dashboard expects them:
 #
 #   sensor-3 #17 21.4C
 #

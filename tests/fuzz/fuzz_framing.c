@@ -24,7 +24,7 @@
    bytes (little-endian) per cut point, each taken modulo the data's
    length; the rest is the data fed to the decoder.
 
-   Built with clang -fsanitize=fuzzer,address,undefined by tools/fuzz. */
+   Built with clang -fsanitize=fuzzer,address,undefined by tests/fuzz/run. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
