@@ -68,24 +68,34 @@ warehouse() {
   assert_out_lines board "warehouse: 2 sensors, sent 6, received 6, lost 1, duplicated 1, garbled 1"
 }
 
+# person_demo: make demo's script in a tmux pane of the test's own server,
+# as a person at a terminal starts it, on a pipe of the test's own; tmx,
+# screen and await act on that terminal.
+person_demo() {
+  sock="$T/tmux.sock" # in the test's folder, which bats removes
+  tmx new-session -d -s person -x 160 -y 30 \
+    "cd $(printf '%q' "$REPO_DIR") && PIPE_PATH=$(printf '%q' "$T/mypipe") timeout $((2 * HANG)) examples/demo/demo; echo demo-status=\$?; exec sleep $((2 * HANG))"
+}
+tmx() { timeout 10 env -u TMUX tmux -S "$sock" -f /dev/null "$@" 3>&-; }
+screen() { tmx capture-pane -p -t person; }
+await() { # await TEXT: poll the person's screen for TEXT
+  local end=$((SECONDS + HANG))
+  while ((SECONDS < end)); do
+    screen | grep -qF -- "$1" && return 0
+    sleep 0.1
+  done
+  tmx kill-server 2>/dev/null || true
+  fail "waited ${HANG}s for '$1' on the screen; it shows:"$'\n'"$(screen)"
+}
+
 @test "make demo on a terminal: two panes, a typed line shows on the right, exit ends the session" {
   command -v tmux >/dev/null || skip "tmux is not installed"
-  local sock="$T/tmux.sock" # in the test's folder, which bats removes
-  tmx() { timeout 10 env -u TMUX tmux -S "$sock" -f /dev/null "$@" 3>&-; }
-  tmx new-session -d -s person -x 160 -y 30 \
-    "cd $(printf '%q' "$REPO_DIR") && timeout $((2 * HANG)) examples/demo/demo; echo demo-status=\$?; exec sleep $((2 * HANG))"
-  screen() { tmx capture-pane -p -t person; }
-  await() { # await TEXT: poll the person's screen for TEXT
-    local end=$((SECONDS + HANG))
-    while ((SECONDS < end)); do
-      screen | grep -qF -- "$1" && return 0
-      sleep 0.1
-    done
-    tmx kill-server 2>/dev/null || true
-    fail "waited ${HANG}s for '$1' on the screen; it shows:"$'\n'"$(screen)"
-  }
+  person_demo
   await "Enter message to send:"
   screen | grep -qF "subscriber: python-subscriber" || { tmx kill-server; fail "no subscriber pane:"$'\n'"$(screen)"; }
+  # The subscriber started first: the publisher found it, and the first
+  # screen shows no publisher waiting for a subscriber.
+  ! screen | grep -qF "waiting for a subscriber" || { tmx kill-server; fail "the publisher waited:"$'\n'"$(screen)"; }
   tmx send-keys -t person -l "hello from a person"
   tmx send-keys -t person Enter
   await "Received: hello from a person"
@@ -95,6 +105,20 @@ warehouse() {
     { tmx kill-server; fail "the typed line is not in the left pane:"$'\n'"$(screen)"; }
   tmx send-keys -t person -l "exit"
   tmx send-keys -t person Enter
+  await "demo-status=0"
+  # It suggests another pair than the one just shown.
+  await "make demo PUB="
+  ! screen | grep -qF "make demo PUB=go SUB=python" || { tmx kill-server; fail "it suggests the same pair:"$'\n'"$(screen)"; }
+  tmx kill-server 2>/dev/null || true
+}
+
+@test "make demo on a terminal: Ctrl-C in the subscriber's pane ends both" {
+  command -v tmux >/dev/null || skip "tmux is not installed"
+  person_demo
+  await "Enter message to send:"
+  # The demo's own tmux takes C-b o to move to the other pane.
+  tmx send-keys -t person C-b o
+  tmx send-keys -t person C-c
   await "demo-status=0"
   tmx kill-server 2>/dev/null || true
 }
