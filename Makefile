@@ -33,7 +33,7 @@ GO_SRC := $(shell find go -name '*.go') go/go.mod
 PROGRAMS := bin/c-publisher bin/c-subscriber bin/go-publisher bin/go-subscriber \
             bin/python-publisher bin/python-subscriber
 
-.PHONY: all help deps deps-run demo bugs warehouse bridge test test-c test-go test-python test-matrix lint test-asan test-valgrind fuzz soak bench clean
+.PHONY: all help deps deps-run demo cast bugs warehouse bridge test test-c test-go test-python test-matrix lint test-asan test-valgrind fuzz soak bench clean
 
 ## all: build every program into bin/ (what `make` alone does)
 all: $(PROGRAMS)
@@ -182,6 +182,10 @@ warehouse: deps-run all
 ## bridge: the warehouse across machines through a real MQTT broker: two dashboards, each gets every reading (SUB=c PUB=go READINGS=100)
 bridge: deps all
 	@examples/bridge/bridge
+
+## cast: record the two-pane demo (asciinema, typed through tmux) and render examples/demo/demo.svg (svg-term-cli from npm), about 30 s
+cast: deps all
+	@examples/demo/cast
 
 ## bench: throughput, latency and memory of every pair, about 2 min (BENCH_QUICK=1: seconds; SAVE=1: update tests/bench/results.*)
 bench: deps all

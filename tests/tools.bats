@@ -123,6 +123,45 @@ await() { # await TEXT: poll the person's screen for TEXT
   tmx kill-server 2>/dev/null || true
 }
 
+# cast_in_order CAST: the terminal output recorded in the asciicast CAST
+# shows each typed line, then its Received: line, in the order typed, then
+# Exiting...; fails naming what it misses.
+cast_in_order() {
+  run python3 - "$1" <<'PY'
+import json, re, sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+header = json.loads(lines[0])
+assert header.get("version") == 2, f"not an asciicast v2 file: {lines[0][:80]}"
+shown = "".join(e[2] for e in map(json.loads, lines[1:]) if e[1] == "o")
+shown = re.sub(r"\x1b\[[0-9;?>=]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]|[\x0e\x0f]", "", shown)
+at = 0
+for text in ["hello from Go", "Received: hello from Go", "the warehouse is at 21.4C",
+             "Received: the warehouse is at 21.4C", "exit", "Exiting..."]:
+    found = shown.find(text, at)
+    if found < 0:
+        sys.exit(f"the cast does not show {text!r} after position {at}")
+    at = found + len(text)
+print("in order")
+PY
+  assert_success
+  assert_output "in order"
+}
+
+@test "the committed demo cast shows each typed line, then its Received: line, in order" {
+  cast_in_order "$REPO_DIR/examples/demo/demo.cast"
+  head -c 200 "$REPO_DIR/examples/demo/demo.svg" | grep -q '<svg' ||
+    fail "examples/demo/demo.svg is not an SVG"
+}
+
+@test "make cast records the two-pane demo anew, typed through tmux (asciinema)" {
+  command -v asciinema >/dev/null || skip "asciinema is not installed (make deps installs it)"
+  command -v tmux >/dev/null || skip "tmux is not installed"
+  CAST_RENDER=0 CAST_OUT=$T/cast PIPE_PATH=$T/mypipe run timeout $((3 * HANG)) "$REPO_DIR/examples/demo/cast"
+  assert_success
+  assert_output --partial "cast: recorded $T/cast/demo.cast"
+  cast_in_order "$T/cast/demo.cast"
+}
+
 @test "docker-compose.yml is valid (docker-compose config), both services one image that each can build" {
   command -v docker-compose >/dev/null || skip "docker-compose (Debian's package) is not installed"
   run docker-compose -f "$REPO_DIR/docker-compose.yml" config
