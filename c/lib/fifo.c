@@ -130,7 +130,9 @@ static double seconds_now(void)
 /* Open PATH for writing once a reader has it open. A blocking open() would
    wait on the FIFO that was there when it began, even after the path names
    another, so it opens without blocking (ENXIO: no reader yet) and tries
-   again. Returns the descriptor, blocking again, or -1 (reported). */
+   again, running the FIFO checks again now and then: they make a removed
+   FIFO again, and refuse what is not ours. Returns the descriptor, blocking
+   again, or -1 (reported). */
 static int open_for_a_subscriber(const char *path)
 {
     bool said = false;
@@ -146,15 +148,15 @@ static int open_for_a_subscriber(const char *path)
             close(fd);
             return -1;
         }
-        /* No reader yet, or the FIFO removed meanwhile: made again below. */
-        if (errno != ENXIO && errno != ENOENT)
+        bool removed = errno == ENOENT;
+        if (errno != ENXIO && !removed)
             return system_error(path);
         if (!said)
             report("%s: waiting for a subscriber", path);
         said = true;
-        pause_ms(WRITER_RETRY_MS);
-        if (tries % CHECKS_EVERY == 0 && fifo_prepare(path) < 0)
+        if ((removed || tries % CHECKS_EVERY == 0) && fifo_prepare(path) < 0)
             return -1;
+        pause_ms(WRITER_RETRY_MS);
     }
 }
 
@@ -214,11 +216,13 @@ int fifo_writer_close(struct fifo_writer *writer)
     bool said = false;
     while (result == 0) {
         int left;
-        if (ioctl(writer->fd, FIONREAD, &left) < 0)
+        if (ioctl(writer->fd, FIONREAD, &left) < 0) {
             result = system_error(writer->path);
-        else if (left == 0)
             break;
-        else if (!said && seconds_now() - start > DRAIN_NOTICE_AFTER) {
+        }
+        if (left == 0)
+            break;
+        if (!said && seconds_now() - start > DRAIN_NOTICE_AFTER) {
             report("%s: waiting for a subscriber to take %d bytes", writer->path, left);
             said = true;
         }
