@@ -291,7 +291,6 @@ used_fifo() {
 
   printf 'secret\n' >"$T/input"
   if [[ $(prog_role "$PROG") == publisher ]]; then
-    pipe_collect
     run_fg p "$T/input" "$BIN_DIR/$PROG" --pipe "$PIPE"
   else
     run_fg p - "$BIN_DIR/$PROG" --pipe "$PIPE"
