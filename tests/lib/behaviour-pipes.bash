@@ -46,6 +46,7 @@ wait_until_pipe_holds() {
 # a subscriber has taken every frame (PROTOCOL.md section 3, step 7), so a
 # test that holds the FIFO without reading collects, or the publisher waits.
 pipe_collect() {
+  # shellcheck disable=SC2016 # perl's own variables
   spawn collector - perl -MFcntl -MTime::HiRes=sleep -e '
     sysopen(my $f, $ARGV[0], O_RDONLY | O_NONBLOCK) or die "$ARGV[0]: $!\n";
     binmode STDOUT;
