@@ -86,8 +86,23 @@ bin/python-%: python/python-% $(wildcard python/*.py)
 TEST_SUPPORT := c/tests/vectors.c c/tests/mock_io.c c/tests/capture.c c/tests/scratch.c
 $(CBUILD)/tests/%: c/tests/%.c $(TEST_SUPPORT) $(wildcard c/tests/*.h) $(CBUILD)/libpubsub.a $(CBUILD)/flags
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Ic $< $(TEST_SUPPORT) $(CBUILD)/libpubsub.a -lcmocka -pthread \
+	$(CC) $(ALL_CFLAGS) -Ic -DCBUILD='"$(CBUILD)"' $< $(TEST_SUPPORT) $(CBUILD)/libpubsub.a -lcmocka -pthread \
 	  -Wl,--wrap=read,--wrap=write -o $@
+
+# test_tutorial does the tutorial's first exercise: each program copied with
+# its tutorial function edited (the subscriber prints "Got: ", the publisher
+# tags each message), built, and run on a few thousand messages.
+$(CBUILD)/tests/edited/subscriber.c: c/subscriber.c
+	@mkdir -p $(@D)
+	sed 's/"Received: "/"Got: "/' $< >$@
+$(CBUILD)/tests/edited/publisher.c: c/publisher.c
+	@mkdir -p $(@D)
+	sed -e 's/frame_batch_fits(&pipe->batch, len)/frame_batch_fits(\&pipe->batch, len + 4)/' \
+	  -e 's/^    frame_batch_add(&pipe->batch, message, len);/    memcpy(pipe->batch.data + pipe->batch.len, "tag ", 4);\n    pipe->batch.len += 4;\n&/' \
+	  $< >$@
+$(CBUILD)/tests/edited/c-%: $(CBUILD)/tests/edited/%.c $(CBUILD)/libpubsub.a $(CBUILD)/flags
+	$(CC) $(ALL_CFLAGS) -Ic $< $(CBUILD)/libpubsub.a -o $@
+$(CBUILD)/tests/test_tutorial: $(CBUILD)/tests/edited/c-subscriber $(CBUILD)/tests/edited/c-publisher
 
 ## demo: the tutorial's two panes in tmux (PUB=go SUB=python); scripted without a terminal
 demo: deps-run all

@@ -6,26 +6,25 @@
  * go-subscriber, python-subscriber, or plain `cat /tmp/mypipe`. The message
  * "exit" asks the subscriber to stop, and ends the publisher.
  *
- * Each message goes into the pipe as one frame, the message and a newline, at
- * most 4096 bytes, written with a single write(): a write that size to a pipe
- * is atomic, so frames from several publishers never mix. The pipe is opened
+ * Each message goes into the pipe as one frame, the message and a newline.
+ * write_message (WriteMessage in Go) adds the frame to a batch of at most
+ * 4096 bytes, written with a single write(): a write that size to a pipe is
+ * atomic, so frames from several publishers never mix. The pipe is opened
  * once, which waits for a subscriber; if the subscriber goes away, the
  * publisher waits for the next one and sends it what the failed write could
- * not deliver.
+ * not deliver. Before it closes the pipe, it waits until a subscriber has
+ * taken every frame.
  *
  * The wire format is in shared/PROTOCOL.md. The same program in C, Go and
  * Python: c/publisher.c, go/cmd/publisher/publisher.go, python/publisher.py.
  */
-#include <errno.h>
-#include <stdbool.h>
 #include <stddef.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "lib/cli.h"
 #include "lib/fifo.h"
 #include "lib/framing.h"
-#include "lib/output.h"
+#include "lib/lines.h"
 #include "lib/protocol.h"
 #include "lib/report.h"
 #include "lib/signals.h"
@@ -36,102 +35,55 @@
 /* Shown to a person before each line they are about to type. */
 #define PROMPT "Enter message to send: "
 
-/* Add the frame of one message, the message and LF, to the batch; when it
-   would not fit, send the batch first, so that each write() holds whole
-   frames and at most FRAME_MAX bytes. Returns 0, or -1 after an error
-   (reported). */
-static int write_message(struct fifo_writer *pipe, struct frame_batch *batch,
-                         const char *message, size_t len)
+/* Add the frame of one message, the message and LF, to the pipe's batch;
+   when the batch has no room for it, send the batch first. Returns 0, or
+   -1 after an error (reported). */
+static int write_message(struct fifo_writer *pipe, const char *message, size_t len)
 {
-    if (!frame_batch_fits(batch, len) && fifo_writer_send(pipe, batch) < 0)
+    if (!frame_batch_fits(&pipe->batch, len) && fifo_writer_send(pipe) < 0)
         return -1;
-    frame_batch_add(batch, message, len);
+    frame_batch_add(&pipe->batch, message, len);
     return 0;
 }
 
 int main(int argc, char *argv[])
 {
     static struct line_reader lines;
-    static struct frame_batch batch;
+    static struct fifo_writer pipe;
+    struct cli_options options;
+    const char *message;
+    size_t len;
 
-    /* Before anything is opened: descriptors 0-2 taken, so that the FIFO
-       can never become standard output or error. */
+    /* Descriptors 0-2 taken before anything is opened, so that the FIFO
+       never becomes standard output or error; then the command line. */
     if (fifo_guard_std_streams() < 0)
         return EXIT_RUNTIME;
     report_set_program("c-publisher");
-    struct cli_options options;
     int status = cli_parse_args(argc, argv, CLI_PUBLISHER, PIPE_NAME, &options);
     if (status != CLI_RUN)
         return status;
+    /* SIGPIPE ignored (a subscriber gone is EPIPE, which sending
+       survives); SIGINT and SIGTERM end the publisher at once. */
+    signals_install(SIGNALS_EXIT_AT_ONCE);
 
-    /* SIGPIPE ignored: a subscriber that goes away is an EPIPE error, which
-       fifo_writer_send() survives. SIGINT and SIGTERM end us at once. */
-    if (signals_install(SIGNALS_EXIT_AT_ONCE) < 0) {
-        report("cannot set up signal handling: %s", strerror(errno));
-        return EXIT_RUNTIME;
-    }
-
-    /* Open the pipe (checked, or created), which waits for a subscriber. */
-    struct fifo_writer pipe;
+    /* Open the pipe (checked, or created): this waits for a subscriber. */
     if (fifo_prepare(options.pipe_path) < 0 || fifo_writer_open(&pipe, options.pipe_path) < 0)
         return EXIT_RUNTIME;
 
-    bool interactive = isatty(STDIN_FILENO) == 1;
-    bool rejected = false;
-    line_reader_init(&lines, STDIN_FILENO);
-    frame_batch_init(&batch);
-    for (;;) {
-        /* Before waiting for input, send the batch: a line must not wait for
-           more input that may never come. Prompt a person about to type a
-           new line, but not when typed lines are already waiting. */
-        if (line_reader_would_wait(&lines)) {
-            if (fifo_writer_send(&pipe, &batch) < 0)
-                return EXIT_RUNTIME;
-            if (interactive && !line_reader_mid_line(&lines) && output_print(PROMPT) < 0)
-                return EXIT_RUNTIME;
-        }
-
-        /* Ordinary lines already read go into the batch in one piece. */
-        if (line_reader_take_plain(&lines, &batch) > 0)
-            continue;
-
-        /* Read a line; at the end of input, send what the batch holds. */
-        struct frame line;
-        int got = line_reader_next(&lines, &line);
-        if (got <= 0) {
-            if (fifo_writer_send(&pipe, &batch) < 0 || got < 0)
-                return EXIT_RUNTIME;
-            break;
-        }
-
-        /* Check it: an empty line is skipped; one too long, or ending in CR
-           (a reader would drop that CR), is refused rather than changed. */
-        switch (frame_check(&line)) {
-        case FRAME_EMPTY:
-            continue;
-        case FRAME_TOO_LONG:
-            report("line %zu: message of %zu bytes is over the %d-byte limit; not sent",
-                   line.number, line.len, MESSAGE_MAX);
-            rejected = true;
-            continue;
-        case FRAME_ENDS_WITH_CR:
-            report("line %zu: message ends with a carriage return, which a frame cannot "
-                   "carry; not sent",
-                   line.number);
-            rejected = true;
-            continue;
-        case FRAME_OK:
-            break;
-        }
-        if (write_message(&pipe, &batch, line.message, line.len) < 0)
+    /* Read a line (prompting a person at a terminal) and write it, until
+       "exit" or the end of input. */
+    line_reader_init(&lines, STDIN_FILENO, PROMPT);
+    int got;
+    while ((got = line_reader_next(&lines, &pipe, &message, &len)) > 0) {
+        if (write_message(&pipe, message, len) < 0)
             return EXIT_RUNTIME;
-
-        /* "exit" goes out at once, and ends the publisher. */
-        if (frame_is_exit(line.message, line.len)) {
-            if (fifo_writer_send(&pipe, &batch) < 0)
-                return EXIT_RUNTIME;
+        if (frame_is_exit(message, len))
             break;
-        }
     }
-    return rejected ? EXIT_RUNTIME : EXIT_OK;
+
+    /* Send what is left, wait until a subscriber has taken it all, close.
+       A read error or a refused line makes the status 1. */
+    if (fifo_writer_close(&pipe) < 0 || got < 0)
+        return EXIT_RUNTIME;
+    return lines.rejected > 0 ? EXIT_RUNTIME : EXIT_OK;
 }

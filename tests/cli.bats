@@ -39,10 +39,15 @@ usage_error() {
   [[ ! -e $PIPE ]] || fail "$PROG ${args[*]} made $PIPE although its arguments were wrong"
 }
 
-# wait_on_pipe NAME PATH: NAME made the FIFO PATH and waits on it for its
-# other end.
+# wait_on_pipe NAME PATH [NAMED]: NAME made the FIFO PATH and waits on it for
+# its other end. NAMED is the path as the program names it in its waiting
+# notice (default PATH), for a program that sees PATH at another place.
 wait_on_pipe() {
-  wait_prog_waiting "$1" "$PROG" "$2"
+  if [[ $(prog_role "$PROG") == publisher ]]; then
+    wait_pub_waiting "$1" "${3:-$2}" "$PROG"
+  else
+    wait_sub_ready "$1" "$2"
+  fi
   [[ -p $2 ]] || fail "$(printf '%s waits but %s is not a FIFO:\n' "$PROG" "$2"; ls -la "$T")"
 }
 
@@ -202,12 +207,12 @@ with_private_tmp() {
 
 @test "PIPE_PATH unset: the pipe is /tmp/mypipe" {
   with_private_tmp p -u PIPE_PATH
-  wait_on_pipe p "$T/tmp/mypipe"
+  wait_on_pipe p "$T/tmp/mypipe" /tmp/mypipe
   stop p
 }
 
 @test "PIPE_PATH empty counts as unset: the pipe is /tmp/mypipe" {
   with_private_tmp p PIPE_PATH=
-  wait_on_pipe p "$T/tmp/mypipe"
+  wait_on_pipe p "$T/tmp/mypipe" /tmp/mypipe
   stop p
 }

@@ -87,6 +87,7 @@ offer_pipe() {
 run_on_offered_pipe() {
   printf 'hello\n' >"$T/input"
   if [[ $(prog_role "$PROG") == publisher ]]; then
+    pipe_collect
     run_fg p "$T/input" "$BIN_DIR/$PROG" --pipe "$PIPE"
   else
     run_fg p - "$BIN_DIR/$PROG" --pipe "$PIPE"

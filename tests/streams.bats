@@ -85,6 +85,7 @@ assert_pipe_holds() {
   ensure_fifo
   hold_pipe
   { printf 'hello\n'; printf '%05000d\n' 0; } >"$T/input"
+  pipe_collect
   run_fg p "$T/input" "${CLOSING[@]}" 2 "$BIN_DIR/$PROG" --pipe "$PIPE"
   expect_status p 1
   assert_out_lines p
@@ -97,6 +98,7 @@ assert_pipe_holds() {
   ensure_fifo
   hold_pipe
   { printf 'hello\n'; printf '%05000d\n' 0; } >"$T/input"
+  pipe_collect
   run_fg p "$T/input" "${CLOSING[@]}" 1 "$BIN_DIR/$PROG" --pipe "$PIPE"
   expect_status p 1
   assert_err_lines_but_waiting p "$PROG" "$PROG: line 2: message of 5000 bytes is over the 4095-byte limit; not sent"
@@ -112,6 +114,7 @@ assert_pipe_holds() {
   in_pane publisher "$(printf '%q ' "$BIN_DIR/$PROG" --pipe "$PIPE") >&- 2>$(printf '%q' "$T/p.err")"
   type_line "hello"
   wait_until_pipe_holds 6
+  pipe_collect
   type_line "exit"
   [[ $(pane_status publisher) == 0 ]] ||
     fail "$(printf 'the publisher exited with status %s, not 0; its stderr:\n' "$(<"$T/publisher.status")"; cat "$T/p.err")"

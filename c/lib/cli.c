@@ -1,10 +1,8 @@
-/* cli.c: the shared command line (see cli.h). Hand-written rather than
-   getopt_long, because the error texts must match the other languages'
-   programs byte for byte. */
+/* cli.c: the shared command line (see cli.h), read with getopt_long(). */
 #include "cli.h"
 
+#include <getopt.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "output.h"
 #include "protocol.h"
@@ -53,45 +51,84 @@ static int print_with_name(const char *before, const char *after)
     return EXIT_OK;
 }
 
+/* The long options without a short one: values no character has. */
+enum { OPT_VERSION = 256, OPT_ONCE, OPT_RAW };
+
 static int missing_path(void)
 {
     report("option '--pipe' needs a path (try --help)");
     return EXIT_USAGE;
 }
 
+/* getopt_long() met an option it does not know: a short one is in optopt;
+   a long one is argv[optind - 1]. */
+static int unknown_option(char *const argv[])
+{
+    if (optopt > 0 && optopt < OPT_VERSION)
+        report("unknown option '-%c' (try --help)", optopt);
+    else
+        report("unknown option '%s' (try --help)", argv[optind - 1]);
+    return EXIT_USAGE;
+}
+
+static const struct option publisher_options[] = {
+    {"pipe", required_argument, NULL, 'p'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
+static const struct option subscriber_options[] = {
+    {"pipe", required_argument, NULL, 'p'},
+    {"once", no_argument, NULL, OPT_ONCE},
+    {"raw", no_argument, NULL, OPT_RAW},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
 int cli_parse_args(int argc, char *const argv[], enum cli_role role, const char *default_path,
                    struct cli_options *options)
 {
-    const char *usage = role == CLI_SUBSCRIBER ? subscriber_usage : publisher_usage;
+    bool subscriber = role == CLI_SUBSCRIBER;
     const char *from_option = NULL;
     options->once = false;
     options->raw = false;
 
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0)
-            return print_with_name("Usage: ", usage);
-        if (strcmp(arg, "--version") == 0)
+    /* "+": stop at the first argument that is not an option (options are
+       read left to right, and a stray argument is an error); ":": a missing
+       value comes back as ':', and we say what is wrong ourselves. Setting
+       optind to 0 starts afresh, for a second parse in the same process. */
+    opterr = 0;
+    optind = 0;
+    int option;
+    while ((option = getopt_long(argc, argv, "+:p:h",
+                                 subscriber ? subscriber_options : publisher_options, NULL)) != -1) {
+        switch (option) {
+        case 'p':
+            if (optarg[0] == '\0')
+                return missing_path();
+            from_option = optarg;
+            break;
+        case 'h':
+            return print_with_name("Usage: ", subscriber ? subscriber_usage : publisher_usage);
+        case OPT_VERSION:
             return print_with_name("", " " PUBSUB_VERSION "\n");
-        if (strcmp(arg, "-p") == 0 || strcmp(arg, "--pipe") == 0) {
-            if (i + 1 >= argc || argv[i + 1][0] == '\0')
-                return missing_path();
-            from_option = argv[++i];
-        } else if (strncmp(arg, "--pipe=", 7) == 0) {
-            if (arg[7] == '\0')
-                return missing_path();
-            from_option = arg + 7;
-        } else if (role == CLI_SUBSCRIBER && strcmp(arg, "--once") == 0) {
+        case OPT_ONCE:
             options->once = true;
-        } else if (role == CLI_SUBSCRIBER && strcmp(arg, "--raw") == 0) {
+            break;
+        case OPT_RAW:
             options->raw = true;
-        } else if (arg[0] == '-' && arg[1] != '\0') {
-            report("unknown option '%s' (try --help)", arg);
-            return EXIT_USAGE;
-        } else {
-            report("unexpected argument '%s' (try --help)", arg);
-            return EXIT_USAGE;
+            break;
+        case ':':
+            return missing_path();
+        default:
+            return unknown_option(argv);
         }
+    }
+    if (optind < argc) {
+        report("unexpected argument '%s' (try --help)", argv[optind]);
+        return EXIT_USAGE;
     }
 
     /* An empty PIPE_PATH counts as unset, as shells treat empty variables. */

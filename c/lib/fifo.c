@@ -9,8 +9,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/select.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "report.h"
@@ -108,30 +110,61 @@ static int open_existing(const char *path, int flags)
     }
 }
 
+/* Sleep for ms milliseconds; a signal may cut it short. */
+static void pause_ms(long ms)
+{
+    struct timespec moment = {ms / 1000, (ms % 1000) * 1000000L};
+    (void)nanosleep(&moment, NULL);
+}
+
+static double seconds_now(void)
+{
+    struct timespec now;
+    (void)clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
+#define WRITER_RETRY_MS 100 /* how often a publisher tries to open again */
+#define CHECKS_EVERY 10     /* tries between two runs of the FIFO checks */
+
+/* Open PATH for writing once a reader has it open. A blocking open() would
+   wait on the FIFO that was there when it began, even after the path names
+   another, so it opens without blocking (ENXIO: no reader yet) and tries
+   again, running the FIFO checks again now and then: they make a removed
+   FIFO again, and refuse what is not ours. Returns the descriptor, blocking
+   again, or -1 (reported). */
+static int open_for_a_subscriber(const char *path)
+{
+    bool said = false;
+    for (int tries = 1;; tries++) {
+        int fd = open_existing(path, O_WRONLY | O_NONBLOCK);
+        if (fd >= 0) {
+            /* Writes must block while the pipe is full rather than fail
+               with EAGAIN. */
+            int flags = fcntl(fd, F_GETFL);
+            if (flags >= 0 && fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == 0)
+                return confirm_fifo(fd, path);
+            system_error(path);
+            close(fd);
+            return -1;
+        }
+        bool removed = errno == ENOENT;
+        if (errno != ENXIO && !removed)
+            return system_error(path);
+        if (!said)
+            report("%s: waiting for a subscriber", path);
+        said = true;
+        if ((removed || tries % CHECKS_EVERY == 0) && fifo_prepare(path) < 0)
+            return -1;
+        pause_ms(WRITER_RETRY_MS);
+    }
+}
+
 int fifo_writer_open(struct fifo_writer *writer, const char *path)
 {
     writer->path = path;
-    writer->fd = -1;
-
-    /* A non-blocking open for writing fails with ENXIO when no reader has the
-       FIFO open: that is how we know to say that we wait. */
-    int fd = open_existing(path, O_WRONLY | O_NONBLOCK);
-    if (fd < 0 && errno == ENXIO) {
-        report("%s: waiting for a subscriber", path);
-        fd = open_existing(path, O_WRONLY);
-    }
-    if (fd < 0)
-        return system_error(path);
-
-    /* Writes must block while the pipe is full rather than fail with
-       EAGAIN, so take O_NONBLOCK off again. */
-    int flags = fcntl(fd, F_GETFL);
-    if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
-        system_error(path);
-        close(fd);
-        return -1;
-    }
-    writer->fd = confirm_fifo(fd, path);
+    frame_batch_init(&writer->batch);
+    writer->fd = open_for_a_subscriber(path);
     return writer->fd < 0 ? -1 : 0;
 }
 
@@ -142,16 +175,19 @@ int fifo_writer_open(struct fifo_writer *writer, const char *path)
 static int reconnect(struct fifo_writer *writer)
 {
     report("%s: subscriber went away (broken pipe)", writer->path);
-    struct fifo_writer next;
-    if (fifo_prepare(writer->path) < 0 || fifo_writer_open(&next, writer->path) < 0)
+    int fd = -1;
+    if (fifo_prepare(writer->path) == 0)
+        fd = open_for_a_subscriber(writer->path);
+    if (fd < 0)
         return -1;
     close(writer->fd);
-    writer->fd = next.fd;
+    writer->fd = fd;
     return 0;
 }
 
-int fifo_writer_send(struct fifo_writer *writer, struct frame_batch *batch)
+int fifo_writer_send(struct fifo_writer *writer)
 {
+    struct frame_batch *batch = &writer->batch;
     size_t done = 0;
     while (done < batch->len) {
         /* At most FRAME_MAX = PIPE_BUF bytes: the kernel takes it whole or
@@ -170,77 +206,88 @@ int fifo_writer_send(struct fifo_writer *writer, struct frame_batch *batch)
     return 0;
 }
 
+#define DRAIN_CHECK_MS 10    /* how often a closing publisher looks at the pipe */
+#define DRAIN_NOTICE_AFTER 1 /* seconds before it says that it waits */
+
+int fifo_writer_close(struct fifo_writer *writer)
+{
+    int result = fifo_writer_send(writer);
+    double start = seconds_now();
+    bool said = false;
+    while (result == 0) {
+        int left;
+        if (ioctl(writer->fd, FIONREAD, &left) < 0) {
+            result = system_error(writer->path);
+            break;
+        }
+        if (left == 0)
+            break;
+        if (!said && seconds_now() - start > DRAIN_NOTICE_AFTER) {
+            report("%s: waiting for a subscriber to take %d bytes", writer->path, left);
+            said = true;
+        }
+        pause_ms(DRAIN_CHECK_MS);
+    }
+    close(writer->fd);
+    writer->fd = -1;
+    return result;
+}
+
+/* Open for reading without blocking: the subscriber waits for writers in
+   pselect(), where SIGINT and SIGTERM are handled without races, and it can
+   open the FIFO again before it closes the old descriptor. On Linux,
+   pselect() on a FIFO that has had no writer since it was opened simply
+   waits. Returns the descriptor or -1 (reported). */
+static int open_for_reading(const char *path)
+{
+    int fd = open_existing(path, O_RDONLY | O_NONBLOCK);
+    return fd < 0 ? system_error(path) : confirm_fifo(fd, path);
+}
+
 int fifo_reader_open(struct fifo_reader *reader, const char *path)
 {
     reader->path = path;
-    reader->fd = -1;
     reader->fresh = true;
-
-    /* A blocking open would wait here for a writer. Opening non-blocking lets
-       the subscriber open the FIFO again before it closes the old descriptor
-       (fifo_reader_reopen()), and wait for writers in pselect(), where SIGINT
-       and SIGTERM are handled without races. On Linux, pselect() on a FIFO
-       that has had no writer since it was opened simply waits. */
-    int fd = open_existing(path, O_RDONLY | O_NONBLOCK);
-    if (fd < 0)
-        return system_error(path);
-    reader->fd = confirm_fifo(fd, path);
-    return reader->fd < 0 ? -1 : 0;
+    reader->fd = open_for_reading(path);
+    if (reader->fd < 0)
+        return -1;
+    if (isatty(STDERR_FILENO) == 1)
+        report("%s: waiting for a publisher", path);
+    return 0;
 }
 
-enum fifo_read_result fifo_reader_read(struct fifo_reader *reader, char *buffer, size_t size,
-                                       size_t *got)
+/* Prepare and open the FIFO at the path, and only then close the old
+   descriptor. Returns 0 or -1 (reported; the old descriptor closed). */
+static int open_again(struct fifo_reader *reader)
 {
-    *got = 0;
-    for (;;) {
-        ssize_t n = read(reader->fd, buffer, size);
-        if (n > 0) {
-            reader->fresh = false;
-            *got = (size_t)n;
-            return FIFO_BYTES;
-        }
-        if (n == 0)
-            return reader->fresh ? FIFO_NOTHING_YET : FIFO_END_OF_FILE;
-        if (errno == EAGAIN) { /* a writer is connected */
-            reader->fresh = false;
-            return FIFO_NOTHING_YET;
-        }
-        if (errno == EINTR && signals_stop_requested())
-            return FIFO_NOTHING_YET; /* fifo_reader_wait() sees the signal */
-        if (errno != EINTR) {
-            system_error(reader->path);
-            return FIFO_READ_ERROR;
-        }
-    }
+    int fd = fifo_prepare(reader->path) < 0 ? -1 : open_for_reading(reader->path);
+    close(reader->fd);
+    reader->fd = fd;
+    reader->fresh = true;
+    return fd < 0 ? -1 : 0;
 }
 
-enum fifo_read_result fifo_reader_read_rest_of_frame(struct fifo_reader *reader, char *buffer,
-                                                     size_t size, size_t *got)
+enum fifo_read_result fifo_reader_reopen(struct fifo_reader *reader)
 {
-    /* One byte at a time, so that not one byte past the frame's LF is taken
-       from the pipe: what follows stays there for the next reader. */
-    if (size > MESSAGE_MAX + 2)
-        size = MESSAGE_MAX + 2;
-    size_t taken = 0;
-    while (taken < size) {
-        ssize_t n = read(reader->fd, buffer + taken, 1);
-        if (n == 0 || (n < 0 && errno == EAGAIN))
-            break; /* no more of the frame: it ends here, as at end of file */
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            system_error(reader->path);
-            *got = taken;
-            return FIFO_READ_ERROR;
-        }
-        if (buffer[taken++] == '\n')
-            break;
-    }
-    *got = taken;
-    return FIFO_BYTES;
+    return open_again(reader) < 0 ? FIFO_ERROR : FIFO_BYTES;
 }
 
-int fifo_reader_wait(struct fifo_reader *reader)
+/* Does the path still name the FIFO this descriptor holds? */
+static bool path_names_our_fifo(const struct fifo_reader *reader)
+{
+    struct stat at_path, held;
+    return lstat(reader->path, &at_path) == 0 && fstat(reader->fd, &held) == 0 &&
+           at_path.st_dev == held.st_dev && at_path.st_ino == held.st_ino;
+}
+
+#define FOLLOW_EVERY_SECONDS 1 /* how often a waiting subscriber looks at its path */
+
+/* Sleep, using no CPU, until the pipe has something to read (bytes, or the
+   end of file of a writer that came and went), a stop signal comes, or a
+   second has passed. SIGINT and SIGTERM are blocked except inside
+   pselect(), so a signal cannot slip in between the check and the sleep.
+   Returns 0 or -1 (reported). */
+static int wait_readable(struct fifo_reader *reader)
 {
     sigset_t stop_signals, unblocked;
     sigemptyset(&stop_signals);
@@ -249,20 +296,18 @@ int fifo_reader_wait(struct fifo_reader *reader)
         return system_error(reader->path);
 
     int result = 0;
-    while (!signals_stop_requested()) {
+    if (!signals_stop_requested()) {
         fd_set readable;
         FD_ZERO(&readable);
         FD_SET(reader->fd, &readable);
-        if (pselect(reader->fd + 1, &readable, NULL, NULL, NULL, &unblocked) >= 0) {
-            /* Readable: bytes, or a writer that came and went (end of file),
-               so a 0 from read() now is a real end of file. */
+        struct timespec follow = {FOLLOW_EVERY_SECONDS, 0};
+        int ready = pselect(reader->fd + 1, &readable, NULL, NULL, &follow, &unblocked);
+        /* Readable: bytes, or a writer that came and went (end of file), so
+           a 0 from read() now is a real end of file. */
+        if (ready > 0)
             reader->fresh = false;
-            break;
-        }
-        if (errno != EINTR) {
+        if (ready < 0 && errno != EINTR)
             result = system_error(reader->path);
-            break;
-        }
     }
     int saved_errno = errno;
     (void)sigprocmask(SIG_SETMASK, &unblocked, NULL);
@@ -270,12 +315,70 @@ int fifo_reader_wait(struct fifo_reader *reader)
     return result;
 }
 
-int fifo_reader_reopen(struct fifo_reader *reader)
+/* After a stop signal, with the head of a frame held: read the rest of that
+   one frame and nothing more, one byte at a time, so that not one byte past
+   its LF leaves the pipe (what follows stays there for the next reader).
+   Stops at the LF, when no byte is ready or at end of file, or after
+   MESSAGE_MAX + 2 bytes, the longest frame. Returns the bytes read, or -1. */
+static ssize_t read_rest_of_frame(struct fifo_reader *reader)
 {
-    int old_fd = reader->fd;
-    int result = -1;
-    if (fifo_prepare(reader->path) == 0)
-        result = fifo_reader_open(reader, reader->path);
-    close(old_fd);
-    return result;
+    size_t taken = 0;
+    while (taken < MESSAGE_MAX + 2) {
+        ssize_t n = read(reader->fd, reader->chunk + taken, 1);
+        if (n == 0 || (n < 0 && errno == EAGAIN))
+            break; /* no more of the frame: it ends here, as at end of file */
+        if (n < 0 && errno != EINTR)
+            return system_error(reader->path);
+        if (n > 0 && reader->chunk[taken++] == '\n')
+            break;
+    }
+    return (ssize_t)taken;
+}
+
+/* A stop signal has come: complete a frame begun, then end the input. */
+static enum fifo_read_result stop(struct fifo_reader *reader, struct frame_decoder *frames)
+{
+    if (frame_decoder_mid_frame(frames)) {
+        ssize_t n = read_rest_of_frame(reader);
+        if (n < 0)
+            return FIFO_ERROR;
+        frame_decoder_feed(frames, reader->chunk, (size_t)n);
+    }
+    frame_decoder_finish(frames);
+    return FIFO_STOPPED;
+}
+
+enum fifo_read_result fifo_reader_read(struct fifo_reader *reader, struct frame_decoder *frames,
+                                       struct output *out)
+{
+    for (;;) {
+        if (signals_stop_requested())
+            return stop(reader, frames);
+        ssize_t n = read(reader->fd, reader->chunk, sizeof reader->chunk);
+        if (n > 0) {
+            reader->fresh = false;
+            frame_decoder_feed(frames, reader->chunk, (size_t)n);
+            return FIFO_BYTES;
+        }
+        /* On a descriptor just opened, 0 only means that no writer has come
+           yet: the subscriber waits for one, and follows its path
+           meanwhile. EAGAIN means that a writer is connected, idle. */
+        if (n == 0 && !reader->fresh) {
+            frame_decoder_finish(frames);
+            return FIFO_END_OF_FILE;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno != EAGAIN) {
+            system_error(reader->path);
+            return FIFO_ERROR;
+        }
+        if (n < 0)
+            reader->fresh = false;
+        if (reader->fresh && !path_names_our_fifo(reader) && open_again(reader) < 0)
+            return FIFO_ERROR;
+        /* Nothing yet: what was printed goes out while the pipe is idle. */
+        if (output_flush(out) < 0 || wait_readable(reader) < 0)
+            return FIFO_ERROR;
+    }
 }

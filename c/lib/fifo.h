@@ -2,7 +2,9 @@
 
    The named pipe itself (shared/PROTOCOL.md, sections 3 and 4): keeping the
    standard streams off it, checking or creating it, opening it the careful
-   way, and reading and writing it.
+   way and following its path while waiting, reading it (waiting without
+   using CPU) and writing it (a batch per write(), sent again after EPIPE,
+   the pipe drained before it is closed).
 
    Every function that can fail reports its own error on standard error,
    naming the path (report.h), and returns -1: the caller only has to exit
@@ -15,6 +17,7 @@
 #include <stddef.h>
 
 #include "framing.h"
+#include "output.h"
 
 /* Open /dev/null on each of descriptors 0, 1 and 2 that is closed, so that
    the FIFO, opened later, can never become standard input, output or error
@@ -28,74 +31,84 @@ int fifo_guard_std_streams(void);
    FIFO of another user or with mode o+w. Returns 0 or -1. */
 int fifo_prepare(const char *path);
 
-/* A publisher's end of the pipe. */
+/* A publisher's end of the pipe, and the frames waiting to go into it. */
 struct fifo_writer {
     const char *path;
     int fd;
+    struct frame_batch batch;
 };
 
-/* Open the FIFO at PATH (already prepared) for writing. Blocks until a
-   reader opens it, after saying "PATH: waiting for a subscriber" when there
-   is none yet. Returns 0 or -1. */
+/* Open the FIFO at PATH (already prepared) for writing, with an empty
+   batch. Waits for a subscriber, saying once "PATH: waiting for a
+   subscriber" when there is none yet, and follows the path meanwhile: it
+   tries a non-blocking open every 0.1 s, and runs the FIFO checks again
+   about once a second (fifo_prepare()), so that a FIFO removed is made
+   again and a FIFO made anew is the one opened. SIGINT and SIGTERM end the
+   wait (their handlers end the program). Returns 0 or -1. */
 int fifo_writer_open(struct fifo_writer *writer, const char *path);
 
 /* Write the batch into the pipe in one write() and empty it. When the
-   subscriber has gone (EPIPE), say so, wait for the next one (preparing and
-   opening the FIFO again, and closing the old descriptor only then, so that
-   frames still unread in the pipe survive), and write the same batch again:
-   a write of at most PIPE_BUF bytes is all or nothing, so nothing is lost
-   or sent twice. Returns 0 or -1. */
-int fifo_writer_send(struct fifo_writer *writer, struct frame_batch *batch);
+   subscriber has gone (EPIPE), say so, wait for the next one (opening the
+   FIFO again as fifo_writer_open() does, and closing the old descriptor
+   only then, so that frames still unread in the pipe survive), and write
+   the same batch again: a write of at most PIPE_BUF bytes is all or
+   nothing, so nothing is lost or sent twice. Returns 0 or -1. */
+int fifo_writer_send(struct fifo_writer *writer);
+
+/* Send what the batch holds, wait until the pipe is empty (FIONREAD says
+   0 bytes are left, checked every 10 ms), then close it: frames left in a
+   pipe that nobody holds open are thrown away by the kernel, so a
+   subscriber restarted meanwhile would lose them. When that takes over a
+   second, say once "PATH: waiting for a subscriber to take N bytes".
+   Returns 0 or -1 (the descriptor is closed after an error too). */
+int fifo_writer_close(struct fifo_writer *writer);
 
 /* A subscriber's end of the pipe. */
 struct fifo_reader {
     const char *path;
     int fd;
     bool fresh; /* just opened: no writer seen on it yet */
+    char chunk[READ_CHUNK];
 };
 
 /* Open the FIFO at PATH (already prepared) for reading without waiting for
-   a writer: the descriptor is non-blocking, and fifo_reader_wait() sleeps
-   until there is something to read. Returns 0 or -1. */
+   a writer (the descriptor is non-blocking; fifo_reader_read() waits).
+   When standard error is a terminal, say once "PATH: waiting for a
+   publisher", so that a person does not take the silence for a hang.
+   Returns 0 or -1. */
 int fifo_reader_open(struct fifo_reader *reader, const char *path);
 
 /* What fifo_reader_read() found. */
 enum fifo_read_result {
-    FIFO_READ_ERROR = -1,  /* reported */
-    FIFO_BYTES,            /* *got bytes read */
-    FIFO_END_OF_FILE,      /* empty, and every writer has closed it */
-    FIFO_NOTHING_YET       /* empty, with a writer connected or yet to come */
+    FIFO_ERROR = -1,  /* reported */
+    FIFO_BYTES,       /* bytes, fed to the decoder */
+    FIFO_END_OF_FILE, /* every writer has closed the pipe; the decoder finished */
+    FIFO_STOPPED      /* a stop signal came; the decoder finished */
 };
 
-/* Read up to size bytes without blocking. read() tells three cases apart:
-   bytes; 0 when the pipe is empty and has no writer (end of file); EAGAIN
-   when it is empty but a writer is connected. On a descriptor just opened,
-   0 only means that no writer has come yet: FIFO_NOTHING_YET too. */
-enum fifo_read_result fifo_reader_read(struct fifo_reader *reader, char *buffer, size_t size,
-                                       size_t *got);
+/* Read what the pipe holds and feed it to the decoder. When the pipe has
+   nothing yet, flush out, then sleep in pselect() until it has bytes, end
+   of file or a stop signal comes, using no CPU. Once a second meanwhile it
+   follows the path while no writer has come: when the path no longer
+   names the FIFO it holds (removed, or made again, or replaced by
+   something else), it runs the FIFO checks again (which create a missing
+   FIFO and refuse anything else) and opens what is there now, before
+   closing the old descriptor.
 
-/* After a stop signal, when the bytes read so far end in the middle of a
-   frame (shared/PROTOCOL.md, section 4, step 8): read the rest of that one
-   frame and nothing more. Reads one byte at a time, never waiting, until
-   an LF (kept in buffer), until the pipe has no byte ready (EAGAIN: a
-   writer wrote part of a frame) or is at end of file, or until it has read
-   MESSAGE_MAX + 2 bytes (the longest frame: a message, CR and LF) or size
-   bytes without an LF. Sets *got to the bytes read, perhaps 0. Returns
-   FIFO_BYTES, or FIFO_READ_ERROR (reported). */
-enum fifo_read_result fifo_reader_read_rest_of_frame(struct fifo_reader *reader, char *buffer,
-                                                     size_t size, size_t *got);
-
-/* Sleep, using no CPU, until the pipe has something to read (bytes, or the
-   end of file of a writer that came and went) or a stop signal has come.
-   SIGINT and SIGTERM are blocked except inside pselect(), so a signal
-   cannot slip in between the check and the sleep. Returns 0 or -1. */
-int fifo_reader_wait(struct fifo_reader *reader);
+   At end of file it finishes the decoder, so an unterminated fragment
+   comes out as a message. After a stop signal, when the decoder holds the
+   head of a frame, it reads the rest of that one frame and nothing more,
+   one byte at a time (at most MESSAGE_MAX + 2 bytes, up to the LF, or
+   until no byte is ready), feeds it and finishes the decoder
+   (shared/PROTOCOL.md, section 4, step 8). */
+enum fifo_read_result fifo_reader_read(struct fifo_reader *reader, struct frame_decoder *frames,
+                                       struct output *out);
 
 /* End of file: prepare and open the FIFO again, and only then close the old
    descriptor. A publisher that opens, writes and closes while only the old
    descriptor is open would otherwise leave a pipe with no reader and no
-   writer, whose bytes the kernel throws away. Returns 0 or -1 (the old
-   descriptor is closed either way). */
-int fifo_reader_reopen(struct fifo_reader *reader);
+   writer, whose bytes the kernel throws away. Returns FIFO_BYTES (read
+   on), or FIFO_ERROR (reported; the old descriptor is closed either way). */
+enum fifo_read_result fifo_reader_reopen(struct fifo_reader *reader);
 
 #endif

@@ -1,11 +1,9 @@
 /* framing.c: newline framing (see framing.h). */
 #include "framing.h"
 
-#include <errno.h>
-#include <poll.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "output.h"
 #include "report.h"
 
 /* Forget any unfinished frame; keep the frame count. */
@@ -17,8 +15,10 @@ static void drop_unfinished(struct frame_decoder *decoder)
     decoder->last_was_cr = false;
 }
 
-void frame_decoder_init(struct frame_decoder *decoder)
+void frame_decoder_init(struct frame_decoder *decoder, const char *path, struct output *out)
 {
+    decoder->path = path;
+    decoder->out = out;
     decoder->input = NULL;
     decoder->input_len = 0;
     decoder->next_lf = NULL;
@@ -90,7 +90,7 @@ static bool end_frame(struct frame_decoder *decoder, const char *tail, size_t n,
     return len > 0;
 }
 
-bool frame_decoder_next(struct frame_decoder *decoder, struct frame *frame)
+bool frame_decoder_next_frame(struct frame_decoder *decoder, struct frame *frame)
 {
     const char *lf;
     while ((lf = decoder->next_lf) != NULL) {
@@ -98,8 +98,7 @@ bool frame_decoder_next(struct frame_decoder *decoder, struct frame *frame)
         size_t n = (size_t)(lf - start);
         decoder->input = lf + 1;
         decoder->input_len -= n + 1;
-        /* Look ahead now: line_reader_would_wait() asks whether there is
-           another whole frame, and the next call needs this LF anyway. */
+        /* Look ahead now: the next call needs this LF anyway. */
         decoder->next_lf =
             decoder->input_len > 0 ? memchr(decoder->input, '\n', decoder->input_len) : NULL;
         if (end_frame(decoder, start, n, frame))
@@ -119,6 +118,24 @@ bool frame_decoder_next(struct frame_decoder *decoder, struct frame *frame)
     return fragment;
 }
 
+bool frame_decoder_next(struct frame_decoder *decoder, const char **message, size_t *len)
+{
+    struct frame frame;
+    while (frame_decoder_next_frame(decoder, &frame)) {
+        if (!frame.overlong) {
+            *message = frame.message;
+            *len = frame.len;
+            return true;
+        }
+        /* The messages before it first, where both streams share a screen. */
+        if (decoder->out != NULL)
+            (void)output_flush(decoder->out);
+        report("%s: discarded a frame of %zu bytes, over the %d-byte limit", decoder->path,
+               frame.len, MESSAGE_MAX);
+    }
+    return false;
+}
+
 enum frame_verdict frame_check(const struct frame *line)
 {
     if (line->overlong || line->len > MESSAGE_MAX)
@@ -128,77 +145,4 @@ enum frame_verdict frame_check(const struct frame *line)
     if (line->message[line->len - 1] == '\r')
         return FRAME_ENDS_WITH_CR;
     return FRAME_OK;
-}
-
-void line_reader_init(struct line_reader *reader, int fd)
-{
-    reader->fd = fd;
-    reader->ended = false;
-    frame_decoder_init(&reader->decoder);
-}
-
-int line_reader_next(struct line_reader *reader, struct frame *line)
-{
-    for (;;) {
-        if (frame_decoder_next(&reader->decoder, line))
-            return 1;
-        if (reader->ended)
-            return 0;
-
-        ssize_t got = read(reader->fd, reader->chunk, sizeof reader->chunk);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            report("standard input: %s", strerror(errno));
-            return -1;
-        }
-        if (got == 0) {
-            reader->ended = true;
-            frame_decoder_finish(&reader->decoder);
-        } else {
-            frame_decoder_feed(&reader->decoder, reader->chunk, (size_t)got);
-        }
-    }
-}
-
-size_t line_reader_take_plain(struct line_reader *reader, struct frame_batch *batch)
-{
-    struct frame_decoder *decoder = &reader->decoder;
-    if (frame_decoder_mid_frame(decoder))
-        return 0;
-    /* Lines already in the chunk are frames as they stand: only check
-       them. A line that fits in the batch is at most MESSAGE_MAX long. */
-    const char *start = decoder->input, *end = start, *lf = decoder->next_lf;
-    const char *chunk_end = decoder->input + decoder->input_len;
-    size_t room = sizeof batch->data - batch->len, lines = 0;
-    while (lf != NULL && (size_t)(lf + 1 - start) <= room) {
-        size_t len = (size_t)(lf - end);
-        if (len == 0 || lf[-1] == '\r' || frame_is_exit(end, len))
-            break;
-        lines++;
-        end = lf + 1;
-        lf = end < chunk_end ? memchr(end, '\n', (size_t)(chunk_end - end)) : NULL;
-    }
-    if (lines > 0) {
-        memcpy(batch->data + batch->len, start, (size_t)(end - start));
-        batch->len += (size_t)(end - start);
-        decoder->input = end;
-        decoder->input_len = (size_t)(chunk_end - end);
-        decoder->next_lf = lf;
-        decoder->number += lines;
-    }
-    return lines;
-}
-
-bool line_reader_would_wait(const struct line_reader *reader)
-{
-    if (reader->ended || reader->decoder.next_lf != NULL)
-        return false;
-    struct pollfd input = {.fd = reader->fd, .events = POLLIN};
-    return poll(&input, 1, 0) == 0;
-}
-
-bool line_reader_mid_line(const struct line_reader *reader)
-{
-    return frame_decoder_mid_frame(&reader->decoder) || reader->decoder.input_len > 0;
 }

@@ -1,20 +1,19 @@
 /* framing.h
 
    Newline framing (shared/PROTOCOL.md, section 2), both ways, pull-style:
-   the caller asks for the next frame and decides what to do with it.
+   the caller asks for the next message and decides what to do with it.
 
    - struct frame_decoder cuts a byte stream into frames. It takes chunks of
      any size, split anywhere: a frame split across reads, many frames in one
      read, frames too long to deliver. It never holds more than one frame's
      worth of bytes (MESSAGE_MAX + 1), whatever the input.
 
-         frame_decoder_feed(&decoder, chunk, n);
-         while (frame_decoder_next(&decoder, &frame))
-             ... frame.message, frame.len, or frame.overlong ...
-         at end of input: frame_decoder_finish(&decoder), then next() again
+         frame_decoder_feed(&frames, chunk, n);
+         while (frame_decoder_next(&frames, &message, &len))
+             ... one message ...
+         at end of input: frame_decoder_finish(&frames), then next() again
 
-   - struct line_reader reads standard input with the same decoder, since
-     lines and frames follow the same rules: line_reader_next().
+   - frame_check() tells whether a line of standard input can be sent.
 
    - struct frame_batch packs whole frames into one buffer of at most
      FRAME_MAX bytes, so that one write() puts several frames into the pipe
@@ -29,6 +28,12 @@
 
 #include "protocol.h"
 
+struct output;
+
+/* What the tutorial's function (handle_message, write_message) tells the
+   main loop: go on with the next message, or stop. */
+enum next_step { GO_ON, STOP };
+
 /* One frame, its LF and the one CR before it removed; never empty. */
 struct frame {
     const char *message; /* not NUL-terminated; NULL when overlong */
@@ -40,6 +45,8 @@ struct frame {
 };
 
 struct frame_decoder {
+    const char *path;   /* the pipe, named in the error about an overlong frame */
+    struct output *out; /* flushed before that error; may be NULL */
     const char *input;  /* what is left of the chunk fed last (not owned) */
     size_t input_len;
     const char *next_lf; /* the first LF in input, or NULL */
@@ -52,7 +59,10 @@ struct frame_decoder {
     char pending[MESSAGE_MAX + 1]; /* room for a full message and its CR */
 };
 
-void frame_decoder_init(struct frame_decoder *decoder);
+/* path names the pipe in the error line about an overlong frame; out, when
+   not NULL, is flushed before it, so that the messages before the frame
+   reach the screen first. */
+void frame_decoder_init(struct frame_decoder *decoder, const char *path, struct output *out);
 
 /* Give the decoder n more bytes. They are not copied: data must stay as it
    is until frame_decoder_next() has returned false. */
@@ -63,9 +73,17 @@ void frame_decoder_feed(struct frame_decoder *decoder, const char *data, size_t 
    afresh (for the next publisher). */
 void frame_decoder_finish(struct frame_decoder *decoder);
 
-/* The next frame, in *frame: true, or false when the bytes fed so far hold
-   no more complete frame. frame->message stays valid until the next call. */
-bool frame_decoder_next(struct frame_decoder *decoder, struct frame *frame);
+/* The next message: true with *message (not NUL-terminated, valid until the
+   next call) and *len set; false when the bytes fed so far hold no more
+   complete frame. A frame over MESSAGE_MAX bytes is skipped, after the
+   error line "PATH: discarded a frame of N bytes, over the 4095-byte
+   limit". */
+bool frame_decoder_next(struct frame_decoder *decoder, const char **message, size_t *len);
+
+/* The next frame, overlong ones included (frame->overlong), numbered: what
+   the line reader needs to report a refused line. Empty frames are skipped
+   all the same. */
+bool frame_decoder_next_frame(struct frame_decoder *decoder, struct frame *frame);
 
 /* Does the decoder hold part of a frame whose LF has not come yet? */
 bool frame_decoder_mid_frame(const struct frame_decoder *decoder);
@@ -81,50 +99,17 @@ enum frame_verdict {
 enum frame_verdict frame_check(const struct frame *line);
 
 /* Is this message exactly "exit"? (Inline, like the batch functions below:
-   they run once per message, and a call would cost more than they do.) */
+   they run once per message.) */
 static inline bool frame_is_exit(const char *message, size_t len)
 {
     return len == sizeof EXIT_MESSAGE - 1 && memcmp(message, EXIT_MESSAGE, len) == 0;
 }
-
-/* Lines of standard input (or any descriptor), read in chunks of
-   READ_CHUNK bytes: a terminal gives one line per read(), a file or a pipe
-   as many as are waiting. */
-struct line_reader {
-    int fd;
-    bool ended; /* read() returned 0 */
-    struct frame_decoder decoder;
-    char chunk[READ_CHUNK];
-};
-
-void line_reader_init(struct line_reader *reader, int fd);
-
-/* The next line, in *line, as frame_decoder_next() gives frames (an empty
-   line is skipped; an overlong one comes with line->overlong). Returns 1, 0
-   at end of input, or -1 after a read error, reported as
-   "standard input: ERROR". */
-int line_reader_next(struct line_reader *reader, struct frame *line);
-
-/* Would line_reader_next() have to wait for input: no whole line is held,
-   and the descriptor has nothing to read right now? A publisher sends its
-   batch before it waits, and prompts only then. */
-bool line_reader_would_wait(const struct line_reader *reader);
-
-/* Is part of a line read, and its LF still to come? */
-bool line_reader_mid_line(const struct line_reader *reader);
 
 /* Whole frames waiting for one write() of at most FRAME_MAX bytes. */
 struct frame_batch {
     size_t len;
     char data[FRAME_MAX];
 };
-
-/* The fast way through a file or a pipe full of ordinary lines: move the
-   whole lines already read that fit into the batch, in one copy, as long as
-   each one is sent as it is (not empty, not ending in CR, not "exit").
-   Returns how many were taken; 0 when the next line must go the careful
-   way, through line_reader_next() and frame_check(), or does not fit. */
-size_t line_reader_take_plain(struct line_reader *reader, struct frame_batch *batch);
 
 static inline void frame_batch_init(struct frame_batch *batch) { batch->len = 0; }
 

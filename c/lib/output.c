@@ -7,6 +7,7 @@
 #include <sys/select.h>
 #include <unistd.h>
 
+#include "protocol.h"
 #include "report.h"
 #include "signals.h"
 
@@ -16,9 +17,20 @@ void output_init(struct output *out, int fd)
     out->start = 0;
     out->end = 0;
     out->abandoned = false;
+    out->failed = false;
 }
 
-static int output_failed(void)
+/* Report a failed write once, and drop whatever is held or comes later. */
+static int output_failed(struct output *out)
+{
+    if (!out->failed)
+        report("standard output: %s", strerror(errno));
+    out->failed = true;
+    out->start = out->end = 0;
+    return -1;
+}
+
+static int print_failed(void)
 {
     report("standard output: %s", strerror(errno));
     return -1;
@@ -29,12 +41,14 @@ int output_flush(struct output *out)
     /* The stop flag is looked at before every write(), above all after a
        short one: a signal that cut a write short would otherwise be
        ignored while the rest waits on a stalled standard output. */
+    if (out->failed)
+        return -1;
     while (out->start < out->end && !signals_stop_requested()) {
         ssize_t written = write(out->fd, out->data + out->start, out->end - out->start);
         if (written < 0 && errno == EINTR)
             continue;
         if (written < 0)
-            return output_failed();
+            return output_failed(out);
         out->start += (size_t)written;
     }
     if (out->start == out->end)
@@ -68,14 +82,16 @@ int output_flush_before_exit(struct output *out)
     sigset_t stop_signals, unblocked;
     sigemptyset(&stop_signals);
     signals_add_stop_signals(&stop_signals);
+    if (out->failed)
+        return -1;
     if (sigprocmask(SIG_BLOCK, &stop_signals, &unblocked) < 0)
-        return output_failed();
+        return output_failed(out);
 
     int result = 0;
     while (out->start < out->end && !out->abandoned) {
         int ready = wait_writable(out->fd, &unblocked);
         if (ready <= 0) {
-            result = ready < 0 ? output_failed() : -1;
+            result = ready < 0 ? output_failed(out) : -1;
             out->abandoned = true;
             break;
         }
@@ -92,7 +108,7 @@ int output_flush_before_exit(struct output *out)
         (void)sigprocmask(SIG_BLOCK, &stop_signals, NULL);
         errno = write_errno;
         if (written < 0 && errno != EINTR && errno != EAGAIN) {
-            result = output_failed();
+            result = output_failed(out);
             out->abandoned = true;
             break;
         }
@@ -108,6 +124,8 @@ int output_flush_before_exit(struct output *out)
 int output_add(struct output *out, const void *data, size_t n)
 {
     /* The common case, once per piece of every message: it fits. */
+    if (out->failed)
+        return -1;
     if (n <= sizeof out->data - out->end) {
         memcpy(out->data + out->end, data, n);
         out->end += n;
@@ -139,7 +157,7 @@ int output_add(struct output *out, const void *data, size_t n)
 int output_line(struct output *out, const char *prefix, const char *message, size_t n)
 {
     size_t prefix_len = strlen(prefix);
-    if (prefix_len + n < sizeof out->data - out->end) { /* the common case */
+    if (prefix_len + n < sizeof out->data - out->end && !out->failed) { /* the common case */
         char *end = out->data + out->end;
         memcpy(end, prefix, prefix_len);
         memcpy(end + prefix_len, message, n);
@@ -152,6 +170,17 @@ int output_line(struct output *out, const char *prefix, const char *message, siz
     return output_add(out, "\n", 1);
 }
 
+int output_finish(struct output *out, int status)
+{
+    if (signals_stop_requested()) {
+        (void)output_flush_before_exit(out);
+        return signals_exit_status();
+    }
+    if (output_flush(out) < 0)
+        return EXIT_RUNTIME;
+    return status;
+}
+
 int output_print(const char *text)
 {
     size_t n = strlen(text);
@@ -160,7 +189,7 @@ int output_print(const char *text)
         if (written < 0 && errno == EINTR)
             continue;
         if (written < 0)
-            return output_failed();
+            return print_failed();
         text += written;
         n -= (size_t)written;
     }

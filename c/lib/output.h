@@ -8,8 +8,11 @@
    A stop signal (SIGINT, SIGTERM) changes how it writes: a write() cut
    short by the signal is not simply continued, since standard output may be
    stalled and the person pressing Ctrl-C wants the program to end. What is
-   left stays held for output_flush_before_exit(), which waits for standard
-   output only as long as it keeps taking bytes.
+   left stays held for output_finish(), which waits for standard output
+   only as long as it keeps taking bytes.
+
+   A failure of standard output is reported once and remembered: later
+   calls do nothing and return -1, and output_finish() gives status 1.
 
    Also output_print(), for the few fixed texts the programs print on
    standard output: --help, --version, the publisher's prompt.
@@ -29,6 +32,7 @@ struct output {
     size_t start;   /* data[start..end) is held, not yet written */
     size_t end;
     bool abandoned; /* given up after a stop signal: drop what comes */
+    bool failed;    /* a write failed (reported): drop what comes */
     char data[65536];
 };
 
@@ -54,6 +58,12 @@ int output_flush(struct output *out);
    a second stop signal comes. Returns 0 when everything was written, -1
    when it gave up or after an error (reported). */
 int output_flush_before_exit(struct output *out);
+
+/* The end: write out what is held (after a stop signal as
+   output_flush_before_exit() does). Returns the exit status: 128 + the
+   signal after a stop signal, else 1 when standard output failed, else
+   status. */
+int output_finish(struct output *out, int status);
 
 /* Write a NUL-terminated text whole to standard output. Returns 0, or -1
    after an error (reported). */

@@ -25,8 +25,9 @@ enum signals_stop {
 
 /* Ignore SIGPIPE; catch SIGINT and SIGTERM, without SA_RESTART, so that a
    write() blocked on a stalled standard output returns. Forgets any signal
-   recorded before. Returns 0, or -1 with errno set. */
-int signals_install(enum signals_stop stop);
+   recorded before. It cannot fail: sigaction() refuses only signals that
+   cannot be caught or do not exist, and these three can and do. */
+void signals_install(enum signals_stop stop);
 
 /* The first stop signal recorded, or 0. */
 int signals_stop_requested(void);

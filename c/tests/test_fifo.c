@@ -1,8 +1,10 @@
 /* test_fifo.c: the fifo module against real paths and real FIFOs: every
    kind of thing that can stand where the FIFO should be, FIFOs of another
    user or writable by others, the standard streams kept off the pipe,
-   reading without blocking, reopening before closing, and a publisher's
-   write surviving a subscriber that went away. */
+   reading without blocking, reopening before closing, following the path
+   while waiting (subscriber and publisher), a publisher's write surviving a
+   subscriber that went away, and a publisher's close waiting until a
+   subscriber has taken every frame. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,6 +29,7 @@
 #include "mock_io.h"
 #include "scratch.h"
 #include "lib/fifo.h"
+#include "lib/output.h"
 #include "lib/report.h"
 #include "lib/signals.h"
 
@@ -374,32 +377,110 @@ static void guard_puts_dev_null_on_closed_std_streams(void **state)
     assert_int_equal(guard_in_child(NULL, 0), 0);
 }
 
-static enum fifo_read_result read_pipe(struct fifo_reader *pipe, char *buffer, size_t *got)
+/* What a subscriber holds besides its pipe: the decoder and the output
+   (into /dev/null; fifo_reader_read() flushes it while it waits). */
+static struct frame_decoder frames;
+static struct output out;
+
+static void start_frames(void)
 {
-    return fifo_reader_read(pipe, buffer, 64, got);
+    int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    assert_true(null_fd > 2);
+    output_init(&out, null_fd);
+    frame_decoder_init(&frames, path, &out);
 }
 
-static void reader_tells_bytes_end_of_file_and_nothing_yet_apart(void **state)
+static void stop_frames(void) { close(out.fd); }
+
+/* The next message the decoder gives must be `expected`. */
+static void expect_message(const char *expected)
+{
+    const char *message;
+    size_t len;
+    assert_true(frame_decoder_next(&frames, &message, &len));
+    assert_int_equal(len, strlen(expected));
+    assert_memory_equal(message, expected, len);
+}
+
+static void expect_no_message(void)
+{
+    const char *message;
+    size_t len;
+    assert_false(frame_decoder_next(&frames, &message, &len));
+}
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void read_gives_bytes_then_end_of_file(void **state)
 {
     (void)state;
     struct fifo_reader pipe;
-    char buffer[64];
-    size_t got;
     open_test_reader(&pipe);
-
-    /* Just opened, no writer yet: read() says 0, which is no end of file. */
-    assert_int_equal(read_pipe(&pipe, buffer, &got), FIFO_NOTHING_YET);
+    start_frames();
     int writer = open(path, O_WRONLY | O_NONBLOCK);
     assert_true(writer >= 0);
-    assert_int_equal(read_pipe(&pipe, buffer, &got), FIFO_NOTHING_YET); /* EAGAIN */
-    assert_int_equal(__real_write(writer, "ab\n", 3), 3);
-    assert_int_equal(fifo_reader_wait(&pipe), 0);
-    assert_int_equal(read_pipe(&pipe, buffer, &got), FIFO_BYTES);
-    assert_int_equal(got, 3);
-    assert_memory_equal(buffer, "ab\n", 3);
-    assert_int_equal(read_pipe(&pipe, buffer, &got), FIFO_NOTHING_YET);
+    assert_int_equal(__real_write(writer, "ab\ncd", 5), 5);
+    assert_int_equal(fifo_reader_read(&pipe, &frames, &out), FIFO_BYTES);
+    expect_message("ab");
+    expect_no_message();
     close(writer);
-    assert_int_equal(read_pipe(&pipe, buffer, &got), FIFO_END_OF_FILE);
+    assert_int_equal(fifo_reader_read(&pipe, &frames, &out), FIFO_END_OF_FILE);
+    expect_message("cd"); /* the unterminated fragment, at end of file */
+    expect_no_message();
+    stop_frames();
+    close(pipe.fd);
+}
+
+/* A publisher stand-in that comes later: after a pause it opens `target`
+   (blocking until a reader is there), writes `text` and closes. */
+struct late_writer {
+    pthread_t thread;
+    const char *target;
+    const char *text;
+    long pause_ms;
+};
+
+static void *write_late(void *arg)
+{
+    struct late_writer *w = arg;
+    struct timespec pause = {w->pause_ms / 1000, (w->pause_ms % 1000) * 1000000L};
+    nanosleep(&pause, NULL);
+    int fd = open(w->target, O_WRONLY);
+    if (fd >= 0) {
+        (void)__real_write(fd, w->text, strlen(w->text));
+        close(fd);
+    }
+    return NULL;
+}
+
+static void start_late_writer(struct late_writer *w, const char *target, const char *text,
+                              long pause_ms)
+{
+    w->target = target;
+    w->text = text;
+    w->pause_ms = pause_ms;
+    assert_int_equal(pthread_create(&w->thread, NULL, write_late, w), 0);
+}
+
+static void read_waits_for_a_publisher_on_a_fresh_descriptor(void **state)
+{
+    (void)state;
+    struct fifo_reader pipe;
+    open_test_reader(&pipe);
+    start_frames();
+    /* No writer yet: read() says 0, which is no end of file; it waits. */
+    struct late_writer w;
+    start_late_writer(&w, path, "late\n", 300);
+    assert_int_equal(fifo_reader_read(&pipe, &frames, &out), FIFO_BYTES);
+    expect_message("late");
+    pthread_join(w.thread, NULL);
+    assert_int_equal(fifo_reader_read(&pipe, &frames, &out), FIFO_END_OF_FILE);
+    stop_frames();
     close(pipe.fd);
 }
 
@@ -407,26 +488,132 @@ static void a_writer_that_came_and_went_is_an_end_of_file(void **state)
 {
     (void)state;
     struct fifo_reader pipe;
-    char buffer[64];
-    size_t got;
     open_test_reader(&pipe);
+    start_frames();
     int writer = open(path, O_WRONLY | O_NONBLOCK);
     close(writer);
-    assert_int_equal(fifo_reader_wait(&pipe), 0); /* would hang if it missed the hang-up */
-    assert_int_equal(read_pipe(&pipe, buffer, &got), FIFO_END_OF_FILE);
+    /* Would hang if it missed the hang-up. */
+    assert_int_equal(fifo_reader_read(&pipe, &frames, &out), FIFO_END_OF_FILE);
+    stop_frames();
     close(pipe.fd);
 }
 
-static void wait_returns_at_once_after_a_stop_signal(void **state)
+static void read_returns_at_once_after_a_stop_signal(void **state)
 {
     (void)state;
     struct fifo_reader pipe;
     open_test_reader(&pipe);
-    assert_int_equal(signals_install(SIGNALS_RECORD), 0);
+    start_frames();
+    signals_install(SIGNALS_RECORD);
     mock_raise(SIGTERM);
-    assert_int_equal(fifo_reader_wait(&pipe), 0); /* no writer: it would sleep forever */
+    /* No writer: it would sleep forever. */
+    assert_int_equal(fifo_reader_read(&pipe, &frames, &out), FIFO_STOPPED);
     assert_int_equal(signals_exit_status(), 143);
-    assert_int_equal(signals_install(SIGNALS_RECORD), 0); /* forget it */
+    signals_install(SIGNALS_RECORD); /* forget it */
+    stop_frames();
+    close(pipe.fd);
+}
+
+static void *write_when_the_path_exists(void *arg)
+{
+    struct late_writer *w = arg;
+    const struct timespec moment = {0, 10000000};
+    for (int tries = 0; tries < 500 && access(w->target, F_OK) != 0; tries++)
+        nanosleep(&moment, NULL);
+    return write_late(w);
+}
+
+/* While it waits for a publisher, the subscriber follows its path. */
+static void waiting_reader_makes_a_removed_fifo_again(void **state)
+{
+    (void)state;
+    struct fifo_reader pipe;
+    open_test_reader(&pipe);
+    start_frames();
+    assert_int_equal(unlink(path), 0);
+    struct late_writer w = {.target = path, .text = "again\n"};
+    /* It opens the path once the FIFO is there again. */
+    assert_int_equal(pthread_create(&w.thread, NULL, write_when_the_path_exists, &w), 0);
+    double start = now();
+    assert_int_equal(fifo_reader_read(&pipe, &frames, &out), FIFO_BYTES);
+    expect_message("again");
+    assert_true(now() - start < 3);
+    pthread_join(w.thread, NULL);
+    stop_frames();
+    close(pipe.fd);
+}
+
+static void waiting_reader_follows_a_fifo_made_anew(void **state)
+{
+    (void)state;
+    struct fifo_reader pipe;
+    open_test_reader(&pipe);
+    start_frames();
+    /* rm -f P; mkfifo P, as pipe-io-server does at start; a publisher then
+       opens the new FIFO. */
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    struct late_writer w;
+    start_late_writer(&w, path, "moved\n", 0);
+    double start = now();
+    assert_int_equal(fifo_reader_read(&pipe, &frames, &out), FIFO_BYTES);
+    expect_message("moved");
+    assert_true(now() - start < 3);
+    pthread_join(w.thread, NULL);
+    stop_frames();
+    close(pipe.fd);
+}
+
+static void waiting_reader_refuses_a_file_put_in_its_place(void **state)
+{
+    (void)state;
+    struct fifo_reader pipe;
+    open_test_reader(&pipe);
+    start_frames();
+    assert_int_equal(unlink(path), 0);
+    int fd = open(path, O_WRONLY | O_CREAT, 0600);
+    close(fd);
+    char line[512];
+    snprintf(line, sizeof line, "test: %s: exists and is not a named pipe\n", path);
+    capture_begin();
+    int result = fifo_reader_read(&pipe, &frames, &out);
+    const char *err = capture_end();
+    assert_int_equal(result, FIFO_ERROR);
+    assert_string_equal(err, line);
+    stop_frames();
+}
+
+/* A publisher connected to the FIFO the subscriber holds keeps it there:
+   its frames are read to the end, however the path changes meanwhile. */
+static int idle_writer;
+
+static void *write_after_a_while(void *arg)
+{
+    (void)arg;
+    const struct timespec pause = {1, 500000000}; /* past the first look at the path */
+    nanosleep(&pause, NULL);
+    (void)__real_write(idle_writer, "kept\n", 5);
+    close(idle_writer);
+    return NULL;
+}
+
+static void a_connected_writer_keeps_the_reader_on_its_fifo(void **state)
+{
+    (void)state;
+    struct fifo_reader pipe;
+    open_test_reader(&pipe);
+    start_frames();
+    idle_writer = open(path, O_WRONLY | O_NONBLOCK);
+    assert_true(idle_writer >= 0);
+    assert_int_equal(unlink(path), 0);
+    pthread_t thread;
+    assert_int_equal(pthread_create(&thread, NULL, write_after_a_while, NULL), 0);
+    assert_int_equal(fifo_reader_read(&pipe, &frames, &out), FIFO_BYTES);
+    expect_message("kept");
+    assert_int_equal(fifo_reader_read(&pipe, &frames, &out), FIFO_END_OF_FILE);
+    pthread_join(thread, NULL);
+    assert_int_equal(access(path, F_OK), -1); /* not made again meanwhile */
+    stop_frames();
     close(pipe.fd);
 }
 
@@ -434,9 +621,8 @@ static void reopen_opens_the_new_descriptor_before_closing_the_old(void **state)
 {
     (void)state;
     struct fifo_reader pipe;
-    char buffer[64];
-    size_t got;
     open_test_reader(&pipe);
+    start_frames();
 
     /* A publisher opens, writes and closes while only the old descriptor is
        open. Closed first, that descriptor would take the pipe's last
@@ -446,12 +632,12 @@ static void reopen_opens_the_new_descriptor_before_closing_the_old(void **state)
     assert_int_equal(__real_write(writer, "kept\n", 5), 5);
     close(writer);
     int old_fd = pipe.fd;
-    assert_int_equal(fifo_reader_reopen(&pipe), 0);
+    assert_int_equal(fifo_reader_reopen(&pipe), FIFO_BYTES);
     assert_int_not_equal(fcntl(old_fd, F_GETFD), 0); /* closed... */
     assert_int_equal(errno, EBADF);
-    assert_int_equal(read_pipe(&pipe, buffer, &got), FIFO_BYTES); /* ...but "kept" was kept */
-    assert_int_equal(got, 5);
-    assert_memory_equal(buffer, "kept\n", 5);
+    assert_int_equal(fifo_reader_read(&pipe, &frames, &out), FIFO_BYTES); /* ...but "kept" was kept */
+    expect_message("kept");
+    stop_frames();
     close(pipe.fd);
 }
 
@@ -463,7 +649,7 @@ static void reopen_checks_the_path_again(void **state)
 
     /* Removed while we waited: made again. */
     assert_int_equal(unlink(path), 0);
-    assert_int_equal(fifo_reader_reopen(&pipe), 0);
+    assert_int_equal(fifo_reader_reopen(&pipe), FIFO_BYTES);
     struct stat st;
     assert_int_equal(lstat(path, &st), 0);
     assert_true(S_ISFIFO(st.st_mode));
@@ -477,7 +663,7 @@ static void reopen_checks_the_path_again(void **state)
     capture_begin();
     int result = fifo_reader_reopen(&pipe);
     const char *err = capture_end();
-    assert_int_equal(result, -1);
+    assert_int_equal(result, FIFO_ERROR);
     assert_string_equal(err, line);
 }
 
@@ -532,8 +718,7 @@ static void start_reader(struct reader *r, bool wait_for_notice)
 static void batch_is_resent_whole_after_epipe(void **state)
 {
     (void)state;
-    static struct frame_batch batch;
-    struct fifo_writer writer;
+    static struct fifo_writer writer;
     struct reader reader;
     assert_int_equal(fifo_prepare(path), 0);
     start_reader(&reader, false);
@@ -541,12 +726,11 @@ static void batch_is_resent_whole_after_epipe(void **state)
     assert_int_equal(fifo_writer_open(&writer, path), 0);
     capture_end();
 
-    frame_batch_init(&batch);
-    frame_batch_add(&batch, "one", 3);
-    frame_batch_add(&batch, "two", 3);
+    frame_batch_add(&writer.batch, "one", 3);
+    frame_batch_add(&writer.batch, "two", 3);
     mock_write_fail(writer.fd, EPIPE, 1);
     capture_begin();
-    int result = fifo_writer_send(&writer, &batch);
+    int result = fifo_writer_send(&writer);
     char *err = strdup(capture_end());
     close(writer.fd);
     pthread_join(reader.thread, NULL);
@@ -554,7 +738,7 @@ static void batch_is_resent_whole_after_epipe(void **state)
     char expected[512];
     snprintf(expected, sizeof expected, "test: %s: subscriber went away (broken pipe)\n", path);
     assert_int_equal(result, 0);
-    assert_int_equal(batch.len, 0);
+    assert_int_equal(writer.batch.len, 0);
     assert_string_equal(err, expected);
     assert_int_equal(reader.len, 8); /* once, not twice */
     assert_memory_equal(reader.got, "one\ntwo\n", 8);
@@ -564,8 +748,7 @@ static void batch_is_resent_whole_after_epipe(void **state)
 static void unread_frames_survive_a_change_of_subscriber(void **state)
 {
     (void)state;
-    static struct frame_batch batch;
-    struct fifo_writer writer;
+    static struct fifo_writer writer;
     assert_int_equal(fifo_prepare(path), 0);
 
     /* The first subscriber connects, reads nothing, and goes away. */
@@ -580,10 +763,9 @@ static void unread_frames_survive_a_change_of_subscriber(void **state)
        hold its old descriptor, or the kernel has thrown "unread" away. */
     struct reader second;
     start_reader(&second, true);
-    frame_batch_init(&batch);
-    frame_batch_add(&batch, "after", 5);
+    frame_batch_add(&writer.batch, "after", 5);
     capture_begin();
-    int result = fifo_writer_send(&writer, &batch);
+    int result = fifo_writer_send(&writer);
     capture_end();
     close(writer.fd);
     pthread_join(second.thread, NULL);
@@ -596,16 +778,14 @@ static void unread_frames_survive_a_change_of_subscriber(void **state)
 static void other_write_errors_are_reported_not_retried(void **state)
 {
     (void)state;
-    static struct frame_batch batch;
-    struct fifo_writer writer;
+    static struct fifo_writer writer;
     assert_int_equal(fifo_prepare(path), 0);
     int reader = open(path, O_RDONLY | O_NONBLOCK);
     assert_int_equal(fifo_writer_open(&writer, path), 0);
-    frame_batch_init(&batch);
-    frame_batch_add(&batch, "x", 1);
+    frame_batch_add(&writer.batch, "x", 1);
     mock_write_fail(writer.fd, EIO, 1);
     capture_begin();
-    int result = fifo_writer_send(&writer, &batch);
+    int result = fifo_writer_send(&writer);
     const char *err = capture_end();
     char expected[512];
     snprintf(expected, sizeof expected, "test: %s: Input/output error\n", path);
@@ -613,6 +793,170 @@ static void other_write_errors_are_reported_not_retried(void **state)
     assert_string_equal(err, expected);
     close(writer.fd);
     close(reader);
+}
+
+/* The publisher waits for a subscriber on the FIFO that is at the path
+   when one comes: here the FIFO is made anew while it waits. */
+struct replacing_reader {
+    struct reader reader;
+    bool remove_only; /* leave the making of the FIFO to the publisher */
+};
+
+static void *replace_then_read(void *arg)
+{
+    struct replacing_reader *r = arg;
+    const struct timespec moment = {0, 1000000};
+    for (int tries = 0; !notice_printed(); tries++) {
+        if (tries > 20000)
+            return NULL;
+        nanosleep(&moment, NULL);
+    }
+    unlink(path);
+    if (!r->remove_only)
+        (void)mkfifo(path, 0600);
+    for (int tries = 0; access(path, F_OK) != 0; tries++) {
+        if (tries > 20000)
+            return NULL;
+        nanosleep(&moment, NULL);
+    }
+    r->reader.wait_for_notice = false;
+    return read_to_eof(&r->reader);
+}
+
+static void writer_that_waits_follows_its_path(bool remove_only)
+{
+    static struct fifo_writer writer;
+    static struct replacing_reader r;
+    memset(&r, 0, sizeof r);
+    r.remove_only = remove_only;
+    assert_int_equal(fifo_prepare(path), 0);
+    struct stat before;
+    assert_int_equal(lstat(path, &before), 0);
+    assert_int_equal(pthread_create(&r.reader.thread, NULL, replace_then_read, &r), 0);
+    capture_begin();
+    int result = fifo_writer_open(&writer, path);
+    assert_int_equal(result, 0);
+    frame_batch_add(&writer.batch, "found", 5);
+    assert_int_equal(fifo_writer_close(&writer), 0);
+    const char *err = capture_end();
+    pthread_join(r.reader.thread, NULL);
+    char notice[512];
+    snprintf(notice, sizeof notice, "test: %s: waiting for a subscriber\n", path);
+    assert_string_equal(err, notice); /* said once */
+    assert_int_equal(r.reader.len, 6);
+    assert_memory_equal(r.reader.got, "found\n", 6);
+    struct stat after;
+    assert_int_equal(lstat(path, &after), 0);
+    assert_true(S_ISFIFO(after.st_mode));
+    assert_int_equal(after.st_mode & 0777, 0600);
+}
+
+static void waiting_writer_follows_a_fifo_made_anew(void **state)
+{
+    (void)state;
+    writer_that_waits_follows_its_path(false);
+}
+
+static void waiting_writer_makes_a_removed_fifo_again(void **state)
+{
+    (void)state;
+    writer_that_waits_follows_its_path(true);
+}
+
+/* A subscriber stand-in that takes its time: it opens the FIFO at once,
+   reads after `pause_ms`, and records when. */
+struct slow_reader {
+    pthread_t thread;
+    int fd;
+    long pause_ms;
+    double read_at;
+    char got[64];
+    ssize_t len;
+};
+
+static void *read_slowly(void *arg)
+{
+    struct slow_reader *r = arg;
+    struct timespec pause = {r->pause_ms / 1000, (r->pause_ms % 1000) * 1000000L};
+    nanosleep(&pause, NULL);
+    r->read_at = now();
+    r->len = __real_read(r->fd, r->got, sizeof r->got);
+    return NULL;
+}
+
+/* Close with frames in the pipe and a reader that reads them after
+   pause_ms; returns what close printed on standard error. */
+static const char *close_with_a_slow_reader(long pause_ms, struct slow_reader *r)
+{
+    static struct fifo_writer writer;
+    static char err[512];
+    assert_int_equal(fifo_prepare(path), 0);
+    r->fd = open(path, O_RDONLY | O_NONBLOCK);
+    r->pause_ms = pause_ms;
+    assert_int_equal(fifo_writer_open(&writer, path), 0);
+    frame_batch_add(&writer.batch, "last", 4);
+    assert_int_equal(pthread_create(&r->thread, NULL, read_slowly, r), 0);
+    capture_begin();
+    assert_int_equal(fifo_writer_close(&writer), 0);
+    double closed_at = now();
+    snprintf(err, sizeof err, "%s", capture_end());
+    pthread_join(r->thread, NULL);
+    assert_int_equal(r->len, 5);
+    assert_memory_equal(r->got, "last\n", 5);
+    assert_true(closed_at >= r->read_at); /* close waited for the read */
+    assert_int_equal(writer.fd, -1);
+    close(r->fd);
+    return err;
+}
+
+static void close_waits_until_the_pipe_is_empty(void **state)
+{
+    (void)state;
+    struct slow_reader r;
+    assert_string_equal(close_with_a_slow_reader(300, &r), ""); /* under a second: quiet */
+}
+
+static void close_says_once_when_it_waits_over_a_second(void **state)
+{
+    (void)state;
+    struct slow_reader r;
+    const char *err = close_with_a_slow_reader(1600, &r);
+    char notice[512];
+    snprintf(notice, sizeof notice, "test: %s: waiting for a subscriber to take 5 bytes\n", path);
+    assert_string_equal(err, notice);
+}
+
+/* The subscriber dies with frames unread, and another comes: the closing
+   publisher held the pipe open meanwhile, so the frames are still there. */
+static int dying_reader;
+
+static void *die_then_come_back(void *arg)
+{
+    struct reader *next = arg;
+    const struct timespec pause = {0, 200000000};
+    nanosleep(&pause, NULL);
+    close(dying_reader);
+    nanosleep(&pause, NULL);
+    next->wait_for_notice = false;
+    return read_to_eof(next);
+}
+
+static void frames_left_at_close_reach_a_restarted_subscriber(void **state)
+{
+    (void)state;
+    static struct fifo_writer writer;
+    static struct reader next;
+    memset(&next, 0, sizeof next);
+    assert_int_equal(fifo_prepare(path), 0);
+    dying_reader = open(path, O_RDONLY | O_NONBLOCK);
+    assert_int_equal(fifo_writer_open(&writer, path), 0);
+    frame_batch_add(&writer.batch, "one", 3);
+    frame_batch_add(&writer.batch, "two", 3);
+    assert_int_equal(pthread_create(&next.thread, NULL, die_then_come_back, &next), 0);
+    assert_int_equal(fifo_writer_close(&writer), 0);
+    pthread_join(next.thread, NULL);
+    assert_int_equal(next.len, 8);
+    assert_memory_equal(next.got, "one\ntwo\n", 8);
 }
 
 #define FIFO_TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -642,14 +986,24 @@ int main(void)
         FIFO_TEST(writer_refuses_a_symlink_swapped_in_after_prepare),
         FIFO_TEST(reader_refuses_a_regular_file_swapped_in_after_prepare),
         FIFO_TEST(guard_puts_dev_null_on_closed_std_streams),
-        FIFO_TEST(reader_tells_bytes_end_of_file_and_nothing_yet_apart),
+        FIFO_TEST(read_gives_bytes_then_end_of_file),
+        FIFO_TEST(read_waits_for_a_publisher_on_a_fresh_descriptor),
         FIFO_TEST(a_writer_that_came_and_went_is_an_end_of_file),
-        FIFO_TEST(wait_returns_at_once_after_a_stop_signal),
+        FIFO_TEST(read_returns_at_once_after_a_stop_signal),
+        FIFO_TEST(waiting_reader_makes_a_removed_fifo_again),
+        FIFO_TEST(waiting_reader_follows_a_fifo_made_anew),
+        FIFO_TEST(waiting_reader_refuses_a_file_put_in_its_place),
+        FIFO_TEST(a_connected_writer_keeps_the_reader_on_its_fifo),
         FIFO_TEST(reopen_opens_the_new_descriptor_before_closing_the_old),
         FIFO_TEST(reopen_checks_the_path_again),
         FIFO_TEST(batch_is_resent_whole_after_epipe),
         FIFO_TEST(unread_frames_survive_a_change_of_subscriber),
         FIFO_TEST(other_write_errors_are_reported_not_retried),
+        FIFO_TEST(waiting_writer_follows_a_fifo_made_anew),
+        FIFO_TEST(waiting_writer_makes_a_removed_fifo_again),
+        FIFO_TEST(close_waits_until_the_pipe_is_empty),
+        FIFO_TEST(close_says_once_when_it_waits_over_a_second),
+        FIFO_TEST(frames_left_at_close_reach_a_restarted_subscriber),
     };
     return cmocka_run_group_tests_name("fifo", tests, NULL, NULL);
 }

@@ -1,4 +1,4 @@
-/* test_framing.c: the frame decoder, the line reader and the batch. The
+/* test_framing.c: the frame decoder and the batch. The
    decoder runs against every golden vector (shared/vectors/), fed whole,
    byte by byte, and split in two at every point; what it delivers, printed
    the way a subscriber prints it, must be NAME.out (and, printed raw,
@@ -17,6 +17,7 @@
 
 #include "capture.h"
 #include "lib/framing.h"
+#include "lib/output.h"
 #include "lib/report.h"
 #include "mock_io.h"
 #include "vectors.h"
@@ -71,7 +72,7 @@ static void decode_in_pieces(const struct vector *v, const size_t *cuts, size_t 
     static struct frame_decoder decoder;
     struct transcript t = {.raw = raw};
     struct frame frame;
-    frame_decoder_init(&decoder);
+    frame_decoder_init(&decoder, "PIPE", NULL);
 
     size_t start = 0;
     for (size_t i = 0; i <= ncuts && !t.stopped; i++) {
@@ -82,7 +83,7 @@ static void decode_in_pieces(const struct vector *v, const size_t *cuts, size_t 
         assert_non_null(piece);
         memcpy(piece, v->pipe.data + start, end - start);
         frame_decoder_feed(&decoder, piece, end - start);
-        while (!t.stopped && frame_decoder_next(&decoder, &frame))
+        while (!t.stopped && frame_decoder_next_frame(&decoder, &frame))
             print_frame(&t, &frame);
         memset(piece, '#', end - start);
         free(piece);
@@ -90,7 +91,7 @@ static void decode_in_pieces(const struct vector *v, const size_t *cuts, size_t 
     }
     if (!t.stopped) {
         frame_decoder_finish(&decoder);
-        while (!t.stopped && frame_decoder_next(&decoder, &frame))
+        while (!t.stopped && frame_decoder_next_frame(&decoder, &frame))
             print_frame(&t, &frame);
     }
 
@@ -175,7 +176,7 @@ struct counts {
 static void drain(struct frame_decoder *decoder, struct counts *counts)
 {
     struct frame frame;
-    while (frame_decoder_next(decoder, &frame)) {
+    while (frame_decoder_next_frame(decoder, &frame)) {
         if (frame.overlong)
             counts->overlong++;
         else
@@ -192,7 +193,7 @@ static void memory_stays_bounded_on_a_huge_frame(void **state)
     static char block[65536];
     struct counts counts = {0};
     memset(block, 'x', sizeof block);
-    frame_decoder_init(&decoder);
+    frame_decoder_init(&decoder, "PIPE", NULL);
     for (int i = 0; i < 160; i++) {
         frame_decoder_feed(&decoder, block, sizeof block);
         drain(&decoder, &counts);
@@ -214,7 +215,7 @@ static void discarded_count_leaves_out_lf_and_one_cr(void **state)
     struct counts counts = {0};
     memset(frame, 'y', 5000);
     memcpy(frame + 5000, "\r\r\n", 3); /* one CR is the line ending, one is data */
-    frame_decoder_init(&decoder);
+    frame_decoder_init(&decoder, "PIPE", NULL);
     /* Split so that the CR before the LF comes in a chunk of its own. */
     frame_decoder_feed(&decoder, frame, 5001);
     drain(&decoder, &counts);
@@ -232,18 +233,18 @@ static void frames_are_numbered_counting_empty_ones(void **state)
     (void)state;
     static struct frame_decoder decoder;
     struct frame frame;
-    frame_decoder_init(&decoder);
+    frame_decoder_init(&decoder, "PIPE", NULL);
     frame_decoder_feed(&decoder, "\n\r\na\n\nb", 7);
-    assert_true(frame_decoder_next(&decoder, &frame));
+    assert_true(frame_decoder_next_frame(&decoder, &frame));
     assert_int_equal(frame.number, 3);
     assert_memory_equal(frame.message, "a", 1);
-    assert_false(frame_decoder_next(&decoder, &frame));
+    assert_false(frame_decoder_next_frame(&decoder, &frame));
     assert_true(frame_decoder_mid_frame(&decoder));
     frame_decoder_finish(&decoder);
-    assert_true(frame_decoder_next(&decoder, &frame));
+    assert_true(frame_decoder_next_frame(&decoder, &frame));
     assert_int_equal(frame.number, 5);
     assert_memory_equal(frame.message, "b", 1);
-    assert_false(frame_decoder_next(&decoder, &frame));
+    assert_false(frame_decoder_next_frame(&decoder, &frame));
     assert_false(frame_decoder_mid_frame(&decoder));
 }
 
@@ -252,16 +253,16 @@ static void finish_starts_afresh_for_the_next_stream(void **state)
     (void)state;
     static struct frame_decoder decoder;
     struct frame frame;
-    frame_decoder_init(&decoder);
+    frame_decoder_init(&decoder, "PIPE", NULL);
     frame_decoder_feed(&decoder, "abc", 3);
-    assert_false(frame_decoder_next(&decoder, &frame));
+    assert_false(frame_decoder_next_frame(&decoder, &frame));
     frame_decoder_finish(&decoder);
-    assert_true(frame_decoder_next(&decoder, &frame));
+    assert_true(frame_decoder_next_frame(&decoder, &frame));
     assert_int_equal(frame.len, 3);
-    assert_false(frame_decoder_next(&decoder, &frame));
+    assert_false(frame_decoder_next_frame(&decoder, &frame));
     /* A new stream: "de" is not glued to anything left over. */
     frame_decoder_feed(&decoder, "de\n", 3);
-    assert_true(frame_decoder_next(&decoder, &frame));
+    assert_true(frame_decoder_next_frame(&decoder, &frame));
     assert_int_equal(frame.len, 2);
     assert_memory_equal(frame.message, "de", 2);
 }
@@ -324,65 +325,40 @@ static void batch_holds_whole_frames_up_to_frame_max(void **state)
     assert_int_equal(batch.len, FRAME_MAX);
 }
 
-/* The line reader over a pipe the test writes into. */
-static void line_reader_reads_lines_across_reads(void **state)
+/* frame_decoder_next() gives messages only: an overlong frame is reported,
+   naming the pipe, and skipped, after the output is flushed so that the
+   messages before it come first. */
+static void next_reports_and_skips_an_overlong_frame(void **state)
 {
     (void)state;
-    static struct line_reader reader;
-    struct frame line;
+    static struct frame_decoder decoder;
+    static struct output out;
+    static char input[2 + 5000 + 1 + 3];
+    memcpy(input, "a\n", 2);
+    memset(input + 2, 'x', 5000);
+    memcpy(input + 5002, "\nb\n", 3);
     int ends[2];
     assert_int_equal(pipe(ends), 0);
-    line_reader_init(&reader, ends[0]);
+    output_init(&out, ends[1]);
+    frame_decoder_init(&decoder, "/tmp/p", &out);
+    frame_decoder_feed(&decoder, input, 5005);
 
-    /* Nothing typed yet: reading would wait. */
-    assert_true(line_reader_would_wait(&reader));
-    assert_false(line_reader_mid_line(&reader));
-    assert_int_equal(__real_write(ends[1], "one\ntw", 6), 6);
-    assert_false(line_reader_would_wait(&reader)); /* input is waiting */
-    assert_int_equal(line_reader_next(&reader, &line), 1);
-    assert_int_equal(line.len, 3);
-    assert_memory_equal(line.message, "one", 3);
-
-    /* "tw" is read, its LF still to come: no whole line held. */
-    assert_true(line_reader_would_wait(&reader));
-    assert_true(line_reader_mid_line(&reader));
-    assert_int_equal(__real_write(ends[1], "o\r\nthree\n", 9), 9);
-    assert_int_equal(line_reader_next(&reader, &line), 1);
-    assert_memory_equal(line.message, "two", 3);
-    assert_int_equal(line.len, 3);
-    assert_int_equal(line.number, 2);
-    assert_false(line_reader_would_wait(&reader)); /* "three" is held */
-    assert_int_equal(line_reader_next(&reader, &line), 1);
-    assert_memory_equal(line.message, "three", 5);
-
-    /* End of input after an unterminated last line. */
-    assert_int_equal(__real_write(ends[1], "last", 4), 4);
-    close(ends[1]);
-    assert_int_equal(line_reader_next(&reader, &line), 1);
-    assert_memory_equal(line.message, "last", 4);
-    assert_int_equal(line_reader_next(&reader, &line), 0);
-    assert_false(line_reader_would_wait(&reader));
-    close(ends[0]);
-}
-
-static void line_reader_reports_a_read_error(void **state)
-{
-    (void)state;
-    static struct line_reader reader;
-    struct frame line;
-    int ends[2];
-    assert_int_equal(pipe(ends), 0);
-    assert_int_equal(__real_write(ends[1], "x\n", 2), 2);
-    line_reader_init(&reader, ends[0]);
-    mock_read_fail(ends[0], EINTR, 2); /* interrupted reads are retried */
-    assert_int_equal(line_reader_next(&reader, &line), 1);
-    mock_read_fail(ends[0], EIO, 1);
+    const char *message;
+    size_t len;
+    assert_true(frame_decoder_next(&decoder, &message, &len));
+    assert_memory_equal(message, "a", 1);
+    assert_int_equal(output_line(&out, "", message, len), 0); /* held, not written */
     capture_begin();
-    int got = line_reader_next(&reader, &line);
+    assert_true(frame_decoder_next(&decoder, &message, &len));
     const char *err = capture_end();
-    assert_int_equal(got, -1);
-    assert_string_equal(err, "test: standard input: Input/output error\n");
-    mock_io_reset();
+    assert_string_equal(err,
+                        "test: /tmp/p: discarded a frame of 5000 bytes, over the 4095-byte limit\n");
+    assert_int_equal(len, 1);
+    assert_memory_equal(message, "b", 1);
+    char flushed[8];
+    assert_int_equal(__real_read(ends[0], flushed, sizeof flushed), 2); /* "a" went out first */
+    assert_memory_equal(flushed, "a\n", 2);
+    assert_false(frame_decoder_next(&decoder, &message, &len));
     close(ends[0]);
     close(ends[1]);
 }
@@ -400,8 +376,7 @@ int main(void)
         cmocka_unit_test(finish_starts_afresh_for_the_next_stream),
         cmocka_unit_test(frame_check_classifies),
         cmocka_unit_test(batch_holds_whole_frames_up_to_frame_max),
-        cmocka_unit_test(line_reader_reads_lines_across_reads),
-        cmocka_unit_test(line_reader_reports_a_read_error),
+        cmocka_unit_test(next_reports_and_skips_an_overlong_frame),
     };
     return cmocka_run_group_tests_name("framing", tests, load, unload);
 }

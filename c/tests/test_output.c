@@ -29,8 +29,7 @@ static int setup(void **state)
 {
     (void)state;
     mock_io_reset();
-    if (signals_install(SIGNALS_RECORD) < 0) /* and forget earlier signals */
-        return -1;
+    signals_install(SIGNALS_RECORD); /* and forget earlier signals */
     return pipe(ends);
 }
 
@@ -40,7 +39,8 @@ static int teardown(void **state)
     close(ends[0]);
     close(ends[1]);
     mock_io_reset();
-    return signals_install(SIGNALS_RECORD);
+    signals_install(SIGNALS_RECORD);
+    return 0;
 }
 
 /* Everything in the pipe now. */
@@ -128,6 +128,49 @@ static void flush_reports_a_failed_write(void **state)
     const char *err = capture_end();
     assert_int_equal(result, -1);
     assert_string_equal(err, "test: standard output: Broken pipe\n");
+}
+
+/* A failure is reported once and remembered: what comes after is dropped
+   without another error line, and the exit status is 1. */
+static void a_failure_is_reported_once_and_gives_status_1(void **state)
+{
+    (void)state;
+    static struct output out;
+    output_init(&out, ends[1]);
+    assert_int_equal(output_add(&out, "x\n", 2), 0);
+    mock_write_fail(ends[1], EPIPE, 1);
+    capture_begin();
+    assert_int_equal(output_flush(&out), -1);
+    assert_int_equal(output_line(&out, "Received: ", "y", 1), -1);
+    assert_int_equal(output_flush(&out), -1);
+    int status = output_finish(&out, 0);
+    const char *err = capture_end();
+    assert_int_equal(status, 1);
+    assert_string_equal(err, "test: standard output: Broken pipe\n");
+}
+
+static void finish_writes_out_and_gives_the_status(void **state)
+{
+    (void)state;
+    static struct output out;
+    output_init(&out, ends[1]);
+    assert_int_equal(output_line(&out, "Received: ", "z", 1), 0);
+    assert_int_equal(output_finish(&out, 0), 0);
+    expect_in_pipe("Received: z\n", 12);
+    assert_int_equal(output_finish(&out, 1), 1);
+}
+
+/* After a stop signal: what is held is written out, and the status is
+   128 + the signal, whatever status the caller had in mind. */
+static void finish_after_a_stop_signal_gives_130(void **state)
+{
+    (void)state;
+    static struct output out;
+    output_init(&out, ends[1]);
+    assert_int_equal(output_line(&out, "", "held", 4), 0);
+    mock_raise(SIGINT);
+    assert_int_equal(output_finish(&out, 0), 130);
+    expect_in_pipe("held\n", 5);
 }
 
 /* A stop signal cuts a write short: the flush must stop there, keeping the
@@ -316,6 +359,9 @@ int main(void)
         OUTPUT_TEST(writes_when_full_in_order),
         OUTPUT_TEST(flush_finishes_short_writes_and_retries_eintr),
         OUTPUT_TEST(flush_reports_a_failed_write),
+        OUTPUT_TEST(a_failure_is_reported_once_and_gives_status_1),
+        OUTPUT_TEST(finish_writes_out_and_gives_the_status),
+        OUTPUT_TEST(finish_after_a_stop_signal_gives_130),
         OUTPUT_TEST(a_stop_signal_after_a_short_write_is_not_ignored),
         OUTPUT_TEST(a_stop_signal_instead_of_eintr_retry),
         OUTPUT_TEST(a_full_buffer_after_a_stop_signal_loses_nothing),

@@ -8,7 +8,10 @@
      - cut at points the fuzzer chooses (the first bytes of the input);
      - whole again, on the same decoder after frame_decoder_finish(), which
        must start afresh for the next publisher;
-     - through line_reader_next(), reading the bytes from a pipe.
+     - through line_reader_next(), reading the bytes from a pipe: the
+       lines it gives are the messages that a publisher may send (none over
+       MESSAGE_MAX bytes, none ending in CR), and every other frame is
+       counted as refused.
 
    Every decoding is also held to PROTOCOL.md section 2 on its own: no
    delivered message is empty, over MESSAGE_MAX bytes or holds an LF; an
@@ -34,6 +37,7 @@
 #include <unistd.h>
 
 #include "framing.h"
+#include "lines.h"
 
 #define MAX_CUTS 32
 
@@ -112,7 +116,7 @@ static void log_frame(struct log *log, const struct frame *frame)
 static void drain(struct frame_decoder *decoder, struct log *log)
 {
     struct frame frame;
-    while (frame_decoder_next(decoder, &frame))
+    while (frame_decoder_next_frame(decoder, &frame))
         log_frame(log, &frame);
 }
 
@@ -211,14 +215,34 @@ static bool same_events(const struct log *a, const struct log *b, bool same_numb
     return a->used == 0 || memcmp(a->bytes, b->bytes, a->used) == 0;
 }
 
+/* The frames of `whole` that a publisher may send: not overlong, not
+   ending in CR. Their bytes are copied into `sendable`; returns how many of
+   whole's frames are refused. */
+static size_t sendable_frames(const struct log *whole, struct log *sendable)
+{
+    size_t refused = 0;
+    for (size_t i = 0; i < whole->count; i++) {
+        const struct event *event = &whole->events[i];
+        const char *message = whole->bytes + event->offset;
+        if (event->overlong || message[event->len - 1] == '\r') {
+            refused++;
+            continue;
+        }
+        struct frame frame = {.message = message, .len = event->len, .number = event->number};
+        log_frame(sendable, &frame);
+    }
+    return refused;
+}
+
 /* The line reader over a pipe that holds the whole input. Inputs larger
-   than a pipe's buffer are left out: writing them would block. */
-static void decode_lines(const char *data, size_t n, struct log *log)
+   than a pipe's buffer are left out: writing them would block. Its error
+   lines about refused lines go to /dev/null. Returns how many lines it
+   refused. */
+static size_t decode_lines(const char *data, size_t n, struct log *log)
 {
     static struct line_reader reader; /* 64 KiB: not on the stack */
+    static struct fifo_writer nowhere; /* an empty batch: nothing to send */
     int fds[2];
-    if (n > 65536)
-        return;
     if (pipe(fds) != 0)
         fail("pipe() failed");
     size_t written = 0;
@@ -233,22 +257,26 @@ static void decode_lines(const char *data, size_t n, struct log *log)
     if (close(fds[1]) != 0)
         fail("close() failed");
 
-    line_reader_init(&reader, fds[0]);
-    struct frame line;
+    int saved_stderr = dup(STDERR_FILENO);
+    int null_fd = open("/dev/null", O_WRONLY);
+    if (saved_stderr < 0 || null_fd < 0 || dup2(null_fd, STDERR_FILENO) < 0)
+        fail("cannot send standard error to /dev/null");
+    nowhere.fd = -1;
+    line_reader_init(&reader, fds[0], "");
+    const char *message;
+    size_t len;
     int status;
-    while ((status = line_reader_next(&reader, &line)) == 1) {
-        enum frame_verdict verdict = frame_check(&line);
-        bool ends_with_cr = !line.overlong && line.message[line.len - 1] == '\r';
-        if ((verdict == FRAME_TOO_LONG) != line.overlong || verdict == FRAME_EMPTY ||
-            (verdict == FRAME_ENDS_WITH_CR) != ends_with_cr)
-            fail("frame_check() disagrees with the line");
+    while ((status = line_reader_next(&reader, &nowhere, &message, &len)) == 1) {
+        struct frame line = {.message = message, .len = len, .number = log->count + 1};
         log_frame(log, &line);
     }
+    if (dup2(saved_stderr, STDERR_FILENO) < 0 || close(saved_stderr) != 0 || close(null_fd) != 0)
+        fail("cannot restore standard error");
     if (status != 0)
         fail("line_reader_next() failed on a pipe");
-    log->frames = reader.decoder.number;
     if (close(fds[0]) != 0)
         fail("close() failed");
+    return reader.rejected;
 }
 
 static int ascending(const void *a, const void *b)
@@ -262,7 +290,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size)
 {
     static struct frame_decoder decoder; /* 4 KiB each: kept off the stack */
-    static struct log whole, bytewise, cut, again, lines;
+    static struct log whole, bytewise, cut, again, lines, sendable;
     size_t cuts[MAX_CUTS];
     size_t ncuts;
 
@@ -281,7 +309,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size)
     qsort(cuts, ncuts, sizeof cuts[0], ascending);
 
     log_reset(&whole);
-    frame_decoder_init(&decoder);
+    frame_decoder_init(&decoder, "fuzz", NULL);
     decode_cut(&decoder, data, n, NULL, 0, &whole);
     whole.frames = decoder.number;
     check_accounting(data, n, &whole);
@@ -293,14 +321,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size)
         fail("the decoder did not start afresh after frame_decoder_finish()");
 
     log_reset(&bytewise);
-    frame_decoder_init(&decoder);
+    frame_decoder_init(&decoder, "fuzz", NULL);
     decode_bytewise(&decoder, data, n, &bytewise);
     bytewise.frames = decoder.number;
     if (!same_events(&whole, &bytewise, true) || bytewise.frames != whole.frames)
         fail("fed byte by byte, the decoder gave other frames than fed whole");
 
     log_reset(&cut);
-    frame_decoder_init(&decoder);
+    frame_decoder_init(&decoder, "fuzz", NULL);
     decode_cut(&decoder, data, n, cuts, ncuts, &cut);
     cut.frames = decoder.number;
     if (!same_events(&whole, &cut, true) || cut.frames != whole.frames)
@@ -308,8 +336,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size)
 
     if (n <= 65536) {
         log_reset(&lines);
-        decode_lines(data, n, &lines);
-        if (!same_events(&whole, &lines, true) || lines.frames != whole.frames)
+        log_reset(&sendable);
+        size_t refused = decode_lines(data, n, &lines);
+        if (refused != sendable_frames(&whole, &sendable) || !same_events(&sendable, &lines, false))
             fail("line_reader_next() gave other lines than the decoder fed whole");
     }
     return 0;

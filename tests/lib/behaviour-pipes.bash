@@ -41,10 +41,35 @@ wait_until_pipe_holds() {
   fail "waited ${HANG}s for $1 bytes in $PIPE; it holds $n"
 }
 
-# pipe_drain FILE: take every byte waiting in $PIPE, without blocking, into
-# FILE. Meant for a FIFO the test shell holds open (hold_pipe): the read then
-# ends with EAGAIN when the pipe is empty, not with a wait.
+# pipe_collect: from now on take every byte that comes into $PIPE, as a
+# subscriber would, until pipe_drain. A publisher closes its pipe only once
+# a subscriber has taken every frame (PROTOCOL.md section 3, step 7), so a
+# test that holds the FIFO without reading collects, or the publisher waits.
+pipe_collect() {
+  # shellcheck disable=SC2016 # perl's own variables
+  spawn collector - perl -MFcntl -MTime::HiRes=sleep -e '
+    sysopen(my $f, $ARGV[0], O_RDONLY | O_NONBLOCK) or die "$ARGV[0]: $!\n";
+    binmode STDOUT;
+    $| = 1;
+    while (1) {
+      my $n = sysread($f, my $buf, 65536);
+      if (defined $n && $n > 0) { print $buf; next }
+      last if -e $ARGV[1];
+      sleep 0.01;
+    }' "$PIPE" "$T/collector.stop"
+}
+
+# pipe_drain FILE: what pipe_collect took, if it runs, and every byte still
+# waiting in $PIPE, taken without blocking, into FILE. Meant for a FIFO the
+# test shell holds open (hold_pipe): the read then ends with EAGAIN when the
+# pipe is empty, not with a wait.
 pipe_drain() {
+  : >"$1"
+  if [[ -n ${PID[collector]:-} ]]; then
+    touch "$T/collector.stop"
+    finish collector
+    cat "$T/collector.out" >"$1"
+  fi
   perl -MFcntl -e '
     sysopen(my $f, $ARGV[0], O_RDONLY | O_NONBLOCK) or die "$ARGV[0]: $!\n";
     binmode STDOUT;
@@ -53,7 +78,7 @@ pipe_drain() {
       if (!defined $n) { last if $!{EAGAIN}; die "$ARGV[0]: $!\n" }
       last if $n == 0;
       print $buf;
-    }' "$PIPE" >"$1"
+    }' "$PIPE" >>"$1"
 }
 
 # CLOSING: the command (for spawn) that runs a program with descriptors
