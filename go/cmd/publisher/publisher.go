@@ -21,11 +21,11 @@ import (
 	"io"
 	"os"
 
-	"fifo-pubsub/go/cli"
-	"fifo-pubsub/go/fifo"
-	"fifo-pubsub/go/framing"
-	"fifo-pubsub/go/report"
-	"fifo-pubsub/go/signals"
+	"fifo-pubsub/go/internal/cli"
+	"fifo-pubsub/go/internal/fifo"
+	"fifo-pubsub/go/internal/framing"
+	"fifo-pubsub/go/internal/report"
+	"fifo-pubsub/go/internal/signals"
 )
 
 const pipeName = "/tmp/mypipe"

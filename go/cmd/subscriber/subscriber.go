@@ -21,12 +21,12 @@ import (
 	"os"
 	"syscall"
 
-	"fifo-pubsub/go/cli"
-	"fifo-pubsub/go/fifo"
-	"fifo-pubsub/go/framing"
-	"fifo-pubsub/go/output"
-	"fifo-pubsub/go/report"
-	"fifo-pubsub/go/signals"
+	"fifo-pubsub/go/internal/cli"
+	"fifo-pubsub/go/internal/fifo"
+	"fifo-pubsub/go/internal/framing"
+	"fifo-pubsub/go/internal/output"
+	"fifo-pubsub/go/internal/report"
+	"fifo-pubsub/go/internal/signals"
 )
 
 const pipeName = "/tmp/mypipe"

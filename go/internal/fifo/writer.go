@@ -5,8 +5,8 @@ import (
 	"io"
 	"syscall"
 
-	"fifo-pubsub/go/framing"
-	"fifo-pubsub/go/report"
+	"fifo-pubsub/go/internal/framing"
+	"fifo-pubsub/go/internal/report"
 )
 
 // Writer is the publisher's end of the FIFO. It keeps a raw, blocking

@@ -13,7 +13,7 @@ import (
 // a plain reading of PROTOCOL.md. The golden vectors are its seed corpus,
 // so plain `go test` runs it on them.
 func FuzzFraming(f *testing.F) {
-	ins, err := filepath.Glob("../../shared/vectors/*.in")
+	ins, err := filepath.Glob("../../../shared/vectors/*.in")
 	if err != nil || len(ins) == 0 {
 		f.Fatalf("no golden vectors (%v)", err)
 	}

@@ -251,7 +251,7 @@ func TestBatchFitsAndReset(t *testing.T) {
 
 // Piped input goes out in few, full writes; typed input one line a write.
 func TestBatchingFollowsInput(t *testing.T) {
-	in := mustRead(t, "../../shared/vectors/many_messages.in")
+	in := mustRead(t, "../../../shared/vectors/many_messages.in")
 	writes, _, _ := publish(bytes.NewReader(in))
 	if min := len(in)/FrameMax + 1; len(writes) > min+len(in)/ReadChunk+1 {
 		t.Errorf("%d bytes took %d writes; expected about %d", len(in), len(writes), min)

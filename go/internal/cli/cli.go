@@ -10,7 +10,7 @@ import (
 	"os"
 	"strings"
 
-	"fifo-pubsub/go/report"
+	"fifo-pubsub/go/internal/report"
 )
 
 // Version is printed by --version, after the program's name.

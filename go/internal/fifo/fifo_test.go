@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"fifo-pubsub/go/framing"
-	"fifo-pubsub/go/report"
-	"fifo-pubsub/go/signals"
+	"fifo-pubsub/go/internal/framing"
+	"fifo-pubsub/go/internal/report"
+	"fifo-pubsub/go/internal/signals"
 )
 
 func TestMain(m *testing.M) {

@@ -37,9 +37,9 @@ func (v vector) pipeBytes() []byte {
 
 func loadVectors(t testing.TB) []vector {
 	t.Helper()
-	ins, err := filepath.Glob("../../shared/vectors/*.in")
+	ins, err := filepath.Glob("../../../shared/vectors/*.in")
 	if err != nil || len(ins) == 0 {
-		t.Fatalf("no golden vectors in ../../shared/vectors (%v)", err)
+		t.Fatalf("no golden vectors in ../../../shared/vectors (%v)", err)
 	}
 	var vs []vector
 	for _, in := range ins {

@@ -9,10 +9,10 @@ import (
 	"syscall"
 	"time"
 
-	"fifo-pubsub/go/fifo"
-	"fifo-pubsub/go/framing"
-	"fifo-pubsub/go/report"
-	"fifo-pubsub/go/signals"
+	"fifo-pubsub/go/internal/fifo"
+	"fifo-pubsub/go/internal/framing"
+	"fifo-pubsub/go/internal/report"
+	"fifo-pubsub/go/internal/signals"
 )
 
 // stallLimit is how long, after a stop signal, standard output may take

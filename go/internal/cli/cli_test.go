@@ -71,7 +71,7 @@ func TestParse(t *testing.T) {
 // The usage texts must be the ones in PROTOCOL.md, byte for byte: the
 // interop suite compares the usage texts of all programs of a role.
 func TestUsageMatchesProtocol(t *testing.T) {
-	b, err := os.ReadFile("../../shared/PROTOCOL.md")
+	b, err := os.ReadFile("../../../shared/PROTOCOL.md")
 	if err != nil {
 		t.Fatal(err)
 	}

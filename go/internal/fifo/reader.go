@@ -5,8 +5,8 @@ import (
 	"io"
 	"syscall"
 
-	"fifo-pubsub/go/framing"
-	"fifo-pubsub/go/signals"
+	"fifo-pubsub/go/internal/framing"
+	"fifo-pubsub/go/internal/signals"
 )
 
 // ErrNotReady is Read's answer when the pipe is empty but a publisher

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"fifo-pubsub/go/signals"
+	"fifo-pubsub/go/internal/signals"
 )
 
 func install(t *testing.T) *signals.Stop {
