@@ -181,10 +181,12 @@ func TestCommandLine(t *testing.T) {
 		{[]string{"--help"}, 0, usage, nil},
 		{[]string{"-h", "--bogus"}, 0, usage, nil},
 		{[]string{"--version"}, 0, "go-publisher 1.0.0\n", nil},
-		{[]string{"--bogus"}, 2, "", []string{"go-publisher: unknown option '--bogus' (try --help)"}},
-		{[]string{"--once"}, 2, "", []string{"go-publisher: unknown option '--once' (try --help)"}},
-		{[]string{"-p"}, 2, "", []string{"go-publisher: option '--pipe' needs a path (try --help)"}},
-		{[]string{"x"}, 2, "", []string{"go-publisher: unexpected argument 'x' (try --help)"}},
+		{[]string{"-version"}, 0, "go-publisher 1.0.0\n", nil},
+		{[]string{"--bogus"}, 2, "", []string{"go-publisher: flag provided but not defined: -bogus"}},
+		{[]string{"--once"}, 2, "", []string{"go-publisher: flag provided but not defined: -once"}},
+		{[]string{"-p"}, 2, "", []string{"go-publisher: flag needs an argument: -p"}},
+		{[]string{"--pipe", ""}, 2, "", []string{`go-publisher: invalid value "" for flag -pipe: the path is empty`}},
+		{[]string{"x"}, 2, "", []string{"go-publisher: unexpected argument 'x'"}},
 	}
 	for _, tt := range tests {
 		p := start(t, strings.NewReader(""), nil, tt.args...)
@@ -206,12 +208,15 @@ func TestStderrClosed(t *testing.T) {
 	in := "a\n" + strings.Repeat("x", 5000) + "\nb\n"
 	cmd := exec.Command("sh", "-c", `exec timeout 10 "$0" -p "$1" 2>&-`, binary, path)
 	cmd.Stdin = strings.NewReader(in)
-	err := cmd.Run()
-	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 {
-		t.Errorf("exit: %v, want status 1 (a line was rejected)", err)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
 	}
 	if got := readAll(t, r); string(got) != "a\nb\n" {
 		t.Errorf("pipe got %q, want %q", got, "a\nb\n")
+	}
+	err := cmd.Wait()
+	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 {
+		t.Errorf("exit: %v, want status 1 (a line was rejected)", err)
 	}
 }
 

@@ -320,9 +320,10 @@ func TestCommandLine(t *testing.T) {
 		stderr string
 	}{
 		{[]string{"--version"}, 0, "go-subscriber 1.0.0\n", ""},
-		{[]string{"--bogus"}, 2, "", "go-subscriber: unknown option '--bogus' (try --help)\n"},
-		{[]string{"--pipe="}, 2, "", "go-subscriber: option '--pipe' needs a path (try --help)\n"},
-		{[]string{"--once", "x"}, 2, "", "go-subscriber: unexpected argument 'x' (try --help)\n"},
+		{[]string{"--bogus"}, 2, "", "go-subscriber: flag provided but not defined: -bogus\n"},
+		{[]string{"--pipe="}, 2, "", "go-subscriber: invalid value \"\" for flag -pipe: the path is empty\n"},
+		{[]string{"--raw=maybe"}, 2, "", "go-subscriber: invalid boolean value \"maybe\" for -raw: parse error\n"},
+		{[]string{"--once", "x"}, 2, "", "go-subscriber: unexpected argument 'x'\n"},
 		{[]string{"-p", "/dev/null"}, 1, "", "go-subscriber: /dev/null: exists and is not a named pipe\n"},
 	}
 	for _, tt := range tests {

@@ -1,14 +1,15 @@
-// Package cli reads the command line, the same for every program of a role
-// in the repository (shared/PROTOCOL.md, section 1). It is parsed by hand:
-// the flag package prints error and usage texts of its own, and these must
-// match the other implementations byte for byte.
+// Package cli reads the command line, the same options for every program
+// of a role in the repository (shared/PROTOCOL.md, section 1), with the
+// flag package: -p, -pipe or --pipe PATH; --once and --raw for a
+// subscriber; -h or --help; --version.
 package cli
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"fifo-pubsub/go/internal/report"
 )
@@ -21,8 +22,6 @@ const (
 	ExitOK      = 0
 	ExitRuntime = 1 // bad pipe path, I/O failure, rejected message
 	ExitUsage   = 2 // unknown option, missing value, stray argument
-	// Continue is what ParseArgs returns when the program should run.
-	Continue = -1
 )
 
 // Spec describes the program whose command line is read.
@@ -49,69 +48,60 @@ type Options struct {
 	Raw    bool // subscriber: print messages without "Received: "
 }
 
-// UsageError is a mistake on the command line: exit status 2.
-type UsageError string
-
-func (e UsageError) Error() string { return string(e) }
-
-// ParseArgs reads the command line (without the program name) and the
-// environment. It prints the help, the version or a usage error itself; it
-// returns Continue when the program should run, else the exit status.
-func ParseArgs(spec Spec, args []string) (Options, int) {
-	opts, err := Parse(spec, args, os.Getenv("PIPE_PATH"))
-	if err != nil {
+// ParseArgs reads the command line and the environment. It prints the
+// help or the version and exits 0, or prints a usage error on one line
+// and exits 2; else it returns the options to run with.
+func ParseArgs(spec Spec) Options {
+	opts, err := Parse(spec, os.Args[1:], os.Getenv("PIPE_PATH"))
+	switch {
+	case err != nil:
 		report.Printf("%v", err)
-		return opts, ExitUsage
+		os.Exit(ExitUsage)
+	case opts.Action == Help:
+		os.Exit(printOut(Usage(spec)))
+	case opts.Action == ShowVersion:
+		os.Exit(printOut(spec.Program + " " + Version + "\n"))
 	}
-	switch opts.Action {
-	case Help:
-		return opts, printOut(os.Stdout, Usage(spec))
-	case ShowVersion:
-		return opts, printOut(os.Stdout, spec.Program+" "+Version+"\n")
-	}
-	return opts, Continue
+	return opts
 }
 
-func printOut(w io.Writer, text string) int {
-	if _, err := io.WriteString(w, text); err != nil {
+func printOut(text string) int {
+	if _, err := io.WriteString(os.Stdout, text); err != nil {
 		report.Printf("standard output: %s", report.ErrText(err))
 		return ExitRuntime
 	}
 	return ExitOK
 }
 
-// Parse reads the options left to right. --help and --version act as soon
-// as they are met, so whatever follows them is not looked at. The pipe is
-// the last --pipe given, else envPipe when not empty, else spec.DefaultPipe.
+// Parse reads the options with the flag package, which takes -name and
+// --name alike, left to right. --help and --version act as soon as they
+// are met, so whatever follows them is not looked at. The pipe is the last
+// --pipe given, else envPipe when not empty, else spec.DefaultPipe. A
+// usage error is the flag package's own text, or says which argument is
+// not an option.
 func Parse(spec Spec, args []string, envPipe string) (Options, error) {
 	var opts Options
-	for i := 0; i < len(args); i++ {
-		arg := args[i]
-		switch {
-		case arg == "-h" || arg == "--help":
-			return Options{Action: Help}, nil
-		case arg == "--version":
-			return Options{Action: ShowVersion}, nil
-		case arg == "-p" || arg == "--pipe":
-			if i+1 == len(args) || args[i+1] == "" {
-				return Options{}, errNeedsPath
-			}
-			i++
-			opts.Pipe = args[i]
-		case strings.HasPrefix(arg, "--pipe="):
-			opts.Pipe = strings.TrimPrefix(arg, "--pipe=")
-			if opts.Pipe == "" {
-				return Options{}, errNeedsPath
-			}
-		case spec.Subscriber && arg == "--once":
-			opts.Once = true
-		case spec.Subscriber && arg == "--raw":
-			opts.Raw = true
-		case strings.HasPrefix(arg, "-") && arg != "-":
-			return Options{}, UsageError(fmt.Sprintf("unknown option '%s' (try --help)", arg))
-		default:
-			return Options{}, UsageError(fmt.Sprintf("unexpected argument '%s' (try --help)", arg))
-		}
+	fs := flag.NewFlagSet(spec.Program, flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // the error comes back, and is printed on one line
+	fs.Usage = func() {}
+	fs.Var(pathValue{&opts.Pipe}, "p", "")
+	fs.Var(pathValue{&opts.Pipe}, "pipe", "")
+	for _, name := range []string{"h", "help"} {
+		fs.Var(actionValue{&opts.Action, Help}, name, "")
+	}
+	fs.Var(actionValue{&opts.Action, ShowVersion}, "version", "")
+	if spec.Subscriber {
+		fs.BoolVar(&opts.Once, "once", false, "")
+		fs.BoolVar(&opts.Raw, "raw", false, "")
+	}
+	err := fs.Parse(args)
+	switch {
+	case opts.Action != Run:
+		return Options{Action: opts.Action}, nil // it stopped the parsing
+	case err != nil:
+		return Options{}, err
+	case fs.NArg() > 0:
+		return Options{}, fmt.Errorf("unexpected argument '%s'", fs.Arg(0))
 	}
 	if opts.Pipe == "" {
 		opts.Pipe = envPipe
@@ -122,4 +112,37 @@ func Parse(spec Spec, args []string, envPipe string) (Options, error) {
 	return opts, nil
 }
 
-var errNeedsPath = UsageError("option '--pipe' needs a path (try --help)")
+// pathValue is the value of --pipe: a path, not empty.
+type pathValue struct{ path *string }
+
+func (v pathValue) String() string {
+	if v.path == nil {
+		return ""
+	}
+	return *v.path
+}
+
+func (v pathValue) Set(s string) error {
+	if s == "" {
+		return errors.New("the path is empty")
+	}
+	*v.path = s
+	return nil
+}
+
+// actionValue is a flag such as --help that acts as soon as it is met: it
+// records its action and ends the parsing with an error, which Parse then
+// ignores.
+type actionValue struct {
+	action *Action
+	is     Action
+}
+
+var errActed = errors.New("acted")
+
+func (v actionValue) String() string   { return "" }
+func (v actionValue) IsBoolFlag() bool { return true }
+func (v actionValue) Set(string) error {
+	*v.action = v.is
+	return errActed
+}

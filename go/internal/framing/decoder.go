@@ -1,12 +1,15 @@
 package framing
 
-import "bytes"
+import (
+	"bytes"
 
-// Frame is what the decoder found in the pipe: a message, or the length of
-// an overlong frame it dropped.
-type Frame struct {
-	Message   []byte // valid until the next call to Feed, Next or Finish
-	Discarded int    // > 0: a frame whose message was this many bytes, over MessageMax
+	"fifo-pubsub/go/internal/report"
+)
+
+// Flusher is the subscriber's standard output, written out before an
+// error line so that the messages printed before it show first.
+type Flusher interface {
+	Flush() error
 }
 
 // Decoder cuts the bytes read from the pipe into frames. One read may bring
@@ -14,15 +17,23 @@ type Frame struct {
 // read at a time. A frame's bytes are copied only when it spans two reads,
 // and at most FrameMax of them are held: a longer one is counted, not kept.
 type Decoder struct {
-	chunk      []byte // what is left of the bytes given to Feed
-	pending    []byte // the start of a frame whose LF has not come yet
-	discarding bool   // the pending frame is over the limit: count, do not keep
+	path       string  // the pipe, for the error line about a discarded frame
+	out        Flusher // may be nil
+	chunk      []byte  // what is left of the bytes given to Feed
+	pending    []byte  // the start of a frame whose LF has not come yet
+	discarding bool    // the pending frame is over the limit: count, do not keep
 	discarded  int
 	lastWasCR  bool // the last byte counted while discarding was a CR
 }
 
+// NewDecoder returns a decoder for the frames read from the pipe at path;
+// out is flushed before a discarded frame is reported.
+func NewDecoder(path string, out Flusher) *Decoder {
+	return &Decoder{path: path, out: out}
+}
+
 // Feed gives the decoder the next bytes read from the pipe; Next then
-// returns the frames in them. The decoder uses chunk until Next returns
+// returns the messages in them. The decoder uses chunk until Next returns
 // false, so the caller must not change it before.
 func (d *Decoder) Feed(chunk []byte) {
 	d.chunk = chunk
@@ -31,9 +42,18 @@ func (d *Decoder) Feed(chunk []byte) {
 // Finish is called at end of file: an unterminated fragment held from
 // earlier reads becomes a frame of its own, which the next Next returns.
 func (d *Decoder) Finish() {
-	if len(d.pending) > 0 || d.discarding {
+	if d.MidFrame() {
 		d.chunk = []byte{'\n'}
 	}
+}
+
+// FeedLast gives the decoder the last bytes it will get before the end,
+// as Feed followed by Finish would if Finish could wait for Next: after a
+// stop signal, the rest of a frame begun (PROTOCOL.md 4.8).
+func (d *Decoder) FeedLast(data []byte) {
+	// An LF after the bytes ends a fragment, as Finish does; after bytes
+	// that end in LF it only makes an empty frame, which is skipped.
+	d.Feed(append(data[:len(data):len(data)], '\n'))
 }
 
 // MidFrame reports whether the decoder holds the start of a frame whose LF
@@ -42,68 +62,60 @@ func (d *Decoder) MidFrame() bool {
 	return len(d.pending) > 0 || d.discarding
 }
 
-// Add gives the decoder what one read of the pipe brought, as Feed does,
-// and with atEOF says that nothing more will come after it, as Finish
-// does: bytes after the last LF, or held from earlier reads, are then a
-// frame too. Unlike Feed followed by Finish, it may take bytes and the end
-// at once (the last read after a stop signal, PROTOCOL.md 4.8).
-func (d *Decoder) Add(data []byte, atEOF bool) {
-	switch {
-	case !atEOF:
-		d.Feed(data)
-	case len(data) == 0:
-		d.Finish()
-	default:
-		// An LF after the last bytes ends a fragment, as Finish does; after
-		// bytes that end in LF it only makes an empty frame, which is skipped.
-		d.Feed(append(data[:len(data):len(data)], '\n'))
-	}
-}
-
-// Next returns the next frame, skipping empty ones, or false when the
-// bytes fed so far hold no more complete frame (an incomplete one is kept
-// for the next Feed).
-func (d *Decoder) Next() (Frame, bool) {
+// Next returns the next message, or false when the bytes fed so far hold
+// no more complete frame (an incomplete one is kept for the next Feed).
+// Empty frames are skipped; a frame over MessageMax is reported on
+// standard error, with the number of bytes discarded, and skipped. The
+// message is valid until the next call to Next or Feed.
+func (d *Decoder) Next() ([]byte, bool) {
 	for len(d.chunk) > 0 {
 		lf := bytes.IndexByte(d.chunk, '\n')
 		if lf < 0 {
 			d.hold(d.chunk)
 			d.chunk = nil
-			return Frame{}, false
+			return nil, false
 		}
-		part := d.chunk[:lf]
+		body := d.chunk[:lf]
 		d.chunk = d.chunk[lf+1:]
-		if len(d.pending) > 0 || d.discarding {
-			d.hold(part)
-			part = d.pending
+		if d.MidFrame() {
+			d.hold(body)
+			body = d.pending
 			d.pending = d.pending[:0]
 		}
-		if frame, ok := d.frame(part); ok {
-			return frame, true
+		if message, ok := d.message(body); ok {
+			return message, true
 		}
 	}
-	return Frame{}, false
+	return nil, false
 }
 
-// frame turns the bytes before an LF into a frame, removing one CR; false
-// for an empty frame, which carries nothing.
-func (d *Decoder) frame(body []byte) (Frame, bool) {
+// message turns the bytes before an LF into a message, removing one CR;
+// false for an empty frame or one over the limit (reported).
+func (d *Decoder) message(body []byte) ([]byte, bool) {
 	if d.discarding {
 		n := d.discarded
 		if d.lastWasCR {
 			n-- // the CR before the LF is not part of the message
 		}
 		d.discarding, d.discarded, d.lastWasCR = false, 0, false
-		return Frame{Discarded: n}, true
+		d.reportDiscarded(n)
+		return nil, false
 	}
-	body = bytes.TrimSuffix(body, []byte("\r"))
-	switch {
-	case len(body) == 0:
-		return Frame{}, false
-	case len(body) > MessageMax:
-		return Frame{Discarded: len(body)}, true
+	if n := len(body); n > 0 && body[n-1] == '\r' {
+		body = body[:n-1]
 	}
-	return Frame{Message: body}, true
+	if len(body) > MessageMax {
+		d.reportDiscarded(len(body))
+		return nil, false
+	}
+	return body, len(body) > 0
+}
+
+func (d *Decoder) reportDiscarded(n int) {
+	if d.out != nil {
+		_ = d.out.Flush() // an output error is the output's to report
+	}
+	report.Printf("%s: discarded a frame of %d bytes, over the %d-byte limit", d.path, n, MessageMax)
 }
 
 // hold keeps the bytes of a frame whose LF has not come yet. FrameMax

@@ -3,48 +3,9 @@ package framing
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"strings"
-	"syscall"
 	"testing"
-	"testing/iotest"
 )
-
-// readers feed the same input to the publisher's steps in different
-// chunkings: the frames in the pipe must not depend on how input arrives.
-var readers = []struct {
-	name string
-	make func([]byte) io.Reader
-}{
-	{"whole", func(b []byte) io.Reader { return bytes.NewReader(b) }},
-	{"one-byte", func(b []byte) io.Reader { return iotest.OneByteReader(bytes.NewReader(b)) }},
-	{"half", func(b []byte) io.Reader { return iotest.HalfReader(bytes.NewReader(b)) }},
-	{"4097", func(b []byte) io.Reader { return &chunkReader{b, 4097} }},
-	{"lines", func(b []byte) io.Reader { return &lineAtATime{b} }},
-}
-
-func TestPublisherVectors(t *testing.T) {
-	for _, v := range loadVectors(t) {
-		if v.raw() {
-			continue // raw cases are for subscribers only
-		}
-		for _, r := range readers {
-			t.Run(v.name+"/"+r.name, func(t *testing.T) {
-				writes, stderr, status := publish(r.make(v.in))
-				if got := joinWrites(t, writes); !bytes.Equal(got, v.pipe) {
-					t.Errorf("pipe bytes differ from %s.pipe:\n got ...%q\nwant ...%q", v.name, tail(got), tail(v.pipe))
-				}
-				wantStatus := 0
-				if v.errText != "" {
-					wantStatus = 1
-				}
-				if stderr != v.errText || status != wantStatus {
-					t.Errorf("stderr %q, status %d; want %q, %d", stderr, status, v.errText, wantStatus)
-				}
-			})
-		}
-	}
-}
 
 // Every vector decoded whole, byte by byte, in pieces of many sizes and cut
 // in two at every point (at many points for the big ones), with and without
@@ -78,13 +39,40 @@ func TestDecoderVectors(t *testing.T) {
 				if raw {
 					want = v.outRaw
 				}
-				stdout, stderr := subscribe(chunks, raw)
+				stdout, stderr := subscribe(t, chunks, raw)
 				if stdout != string(want) || stderr != wantErr {
 					t.Errorf("%s/%s raw=%v:\nstdout ...%q\n  want ...%q\nstderr %q\n  want %q",
 						v.name, name, raw, tail([]byte(stdout)), tail(want), stderr, wantErr)
 				}
 			}
 		}
+	}
+}
+
+// decoded collects, in order, the messages Next returns and the frames it
+// reports as discarded ("discard N").
+type decoded struct {
+	t   *testing.T
+	d   *Decoder
+	got []string
+}
+
+func newDecoded(t *testing.T) *decoded {
+	c := &decoded{t: t, d: NewDecoder(testPipe, nil)}
+	catchReports(t, &c.got, func(line string) string {
+		var n int
+		want := "go-test: " + testPipe + ": discarded a frame of %d bytes, over the 4095-byte limit\n"
+		if _, err := fmt.Sscanf(line, want, &n); err != nil {
+			t.Fatalf("report %q is not a discarded frame's", line)
+		}
+		return fmt.Sprintf("discard %d", n)
+	})
+	return c
+}
+
+func (c *decoded) take() {
+	for m, ok := c.d.Next(); ok; m, ok = c.d.Next() {
+		c.got = append(c.got, string(m))
 	}
 }
 
@@ -109,25 +97,15 @@ func TestDecoderLimits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		for _, size := range []int{1, 2, 7, 4096, 4097, 1 << 20} {
-			var got []string
-			var d Decoder
-			collect := func() {
-				for f, ok := d.Next(); ok; f, ok = d.Next() {
-					if f.Discarded > 0 {
-						got = append(got, fmt.Sprintf("discard %d", f.Discarded))
-					} else {
-						got = append(got, string(f.Message))
-					}
-				}
+			c := newDecoded(t)
+			for _, chunk := range splitEvery([]byte(tt.in), size) {
+				c.d.Feed(chunk)
+				c.take()
 			}
-			for _, c := range splitEvery([]byte(tt.in), size) {
-				d.Feed(c)
-				collect()
-			}
-			d.Finish()
-			collect()
-			if strings.Join(got, "|") != strings.Join(tt.out, "|") || len(got) != len(tt.out) {
-				t.Errorf("%s in pieces of %d: got %.80q, want %.80q", tt.name, size, got, tt.out)
+			c.d.Finish()
+			c.take()
+			if strings.Join(c.got, "|") != strings.Join(tt.out, "|") || len(c.got) != len(tt.out) {
+				t.Errorf("%s in pieces of %d: got %.80q, want %.80q", tt.name, size, c.got, tt.out)
 			}
 		}
 	}
@@ -138,35 +116,36 @@ func TestDecoderLimits(t *testing.T) {
 func TestDecoderFinishReuse(t *testing.T) {
 	var d Decoder
 	d.Finish()
-	if f, ok := d.Next(); ok {
-		t.Fatalf("Finish on an empty decoder gave %+v", f)
+	if m, ok := d.Next(); ok {
+		t.Fatalf("Finish on an empty decoder gave %q", m)
 	}
 	d.Feed([]byte("one\ntw"))
-	if f, ok := d.Next(); !ok || string(f.Message) != "one" {
-		t.Fatalf("got %q, %v", f.Message, ok)
+	if m, ok := d.Next(); !ok || string(m) != "one" {
+		t.Fatalf("got %q, %v", m, ok)
 	}
 	if _, ok := d.Next(); ok {
 		t.Fatal("an incomplete frame was delivered")
 	}
 	d.Finish()
-	if f, ok := d.Next(); !ok || string(f.Message) != "tw" {
-		t.Fatalf("fragment: got %q, %v", f.Message, ok)
+	if m, ok := d.Next(); !ok || string(m) != "tw" {
+		t.Fatalf("fragment: got %q, %v", m, ok)
 	}
 	d.Feed([]byte("three\n"))
-	if f, ok := d.Next(); !ok || string(f.Message) != "three" {
-		t.Fatalf("after Finish: got %q, %v", f.Message, ok)
+	if m, ok := d.Next(); !ok || string(m) != "three" {
+		t.Fatalf("after Finish: got %q, %v", m, ok)
 	}
 }
 
-// MidFrame tells whether a frame is begun; Add takes the last bytes and the
-// end of the input at once, as the subscriber's last pass after a stop
-// signal does: the frame begun is completed, or ended where the bytes end.
-func TestDecoderMidFrameAndAdd(t *testing.T) {
+// MidFrame tells whether a frame is begun; FeedLast takes the last bytes
+// and the end of the input at once, as the subscriber's last pass after a
+// stop signal does: the frame begun is completed, or ended where the bytes
+// end.
+func TestDecoderMidFrameAndFeedLast(t *testing.T) {
 	long := strings.Repeat("x", MessageMax+2)
 	tests := []struct {
 		name, before string // fed first, and its frames taken
 		midFrame     bool
-		last         string // then given to Add with atEOF
+		last         string // then given to FeedLast
 		want         []string
 	}{
 		{"completed by its LF", "one\nth", true, "ree\n", []string{"one", "three"}},
@@ -174,63 +153,50 @@ func TestDecoderMidFrameAndAdd(t *testing.T) {
 		{"cut by its writer", "one\nth", true, "re", []string{"one", "thre"}},
 		{"nothing more came", "th", true, "", []string{"th"}},
 		{"a fragment ending in CR", "th", true, "ree\r", []string{"three"}},
-		{"overlong, cut at the limit", "x", true, long, []string{"discarded 4098"}},
+		{"overlong, cut at the limit", "x", true, long, []string{"discard 4098"}},
 		{"no frame begun", "one\n", false, "", []string{"one"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var d Decoder
-			var got []string
-			take := func() {
-				for f, ok := d.Next(); ok; f, ok = d.Next() {
-					if f.Discarded > 0 {
-						got = append(got, fmt.Sprintf("discarded %d", f.Discarded))
-					} else {
-						got = append(got, string(f.Message))
-					}
-				}
+			c := newDecoded(t)
+			c.d.Feed([]byte(tt.before))
+			c.take()
+			if c.d.MidFrame() != tt.midFrame {
+				t.Errorf("MidFrame() = %v, want %v", c.d.MidFrame(), tt.midFrame)
 			}
-			d.Add([]byte(tt.before), false)
-			take()
-			if d.MidFrame() != tt.midFrame {
-				t.Errorf("MidFrame() = %v, want %v", d.MidFrame(), tt.midFrame)
+			c.d.FeedLast([]byte(tt.last))
+			c.take()
+			if strings.Join(c.got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("frames %q, want %q", c.got, tt.want)
 			}
-			d.Add([]byte(tt.last), true)
-			take()
-			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
-				t.Errorf("frames %q, want %q", got, tt.want)
-			}
-			if d.MidFrame() {
+			if c.d.MidFrame() {
 				t.Error("MidFrame() after the end of the input")
 			}
 		})
 	}
 }
 
-// The batch boundary: frames totalling 4096 bytes share one write; one
-// byte more and they go as two.
-func TestBatchBoundary(t *testing.T) {
-	tests := []struct {
-		second int // length of the second message; the first frame is "ab\n"
-		writes []int
-	}{
-		{4092, []int{4096}},    // 3 + 4093
-		{4093, []int{3, 4094}}, // 3 + 4094 = 4097: two writes
-		{4095, []int{3, 4096}},
+// flushRecorder is standard output for the decoder: it records when it
+// was flushed, among the report lines.
+type flushRecorder struct{ events *[]string }
+
+func (f flushRecorder) Flush() error {
+	*f.events = append(*f.events, "flush")
+	return nil
+}
+
+// Standard output is flushed before a discarded frame is reported, so the
+// messages before it show first.
+func TestDecoderFlushesBeforeReporting(t *testing.T) {
+	var events []string
+	catchReports(t, &events, func(string) string { return "report" })
+	d := NewDecoder(testPipe, flushRecorder{&events})
+	d.Feed([]byte("a\n" + strings.Repeat("x", 5000) + "\nb\n"))
+	for m, ok := d.Next(); ok; m, ok = d.Next() {
+		events = append(events, string(m))
 	}
-	for _, tt := range tests {
-		in := "ab\n" + strings.Repeat("m", tt.second) + "\n"
-		writes, _, _ := publish(strings.NewReader(in))
-		var sizes []int
-		for _, w := range writes {
-			sizes = append(sizes, len(w))
-		}
-		if fmt.Sprint(sizes) != fmt.Sprint(tt.writes) {
-			t.Errorf("3-byte frame then %d-byte frame: writes of %v bytes, want %v", tt.second+1, sizes, tt.writes)
-		}
-		if got := string(joinWrites(t, writes)); got != in {
-			t.Errorf("pipe bytes differ from the input")
-		}
+	if got := strings.Join(events, " "); got != "a flush report b" {
+		t.Errorf("events %q, want %q", got, "a flush report b")
 	}
 }
 
@@ -246,19 +212,6 @@ func TestBatchFitsAndReset(t *testing.T) {
 	b.Reset()
 	if !b.Empty() || len(b.Bytes()) != 0 {
 		t.Fatal("Reset left bytes in the batch")
-	}
-}
-
-// Piped input goes out in few, full writes; typed input one line a write.
-func TestBatchingFollowsInput(t *testing.T) {
-	in := mustRead(t, "../../../shared/vectors/many_messages.in")
-	writes, _, _ := publish(bytes.NewReader(in))
-	if min := len(in)/FrameMax + 1; len(writes) > min+len(in)/ReadChunk+1 {
-		t.Errorf("%d bytes took %d writes; expected about %d", len(in), len(writes), min)
-	}
-	writes, _, _ = publish(&lineAtATime{[]byte("a\nb\n\nc\n")})
-	if fmt.Sprintf("%q", writes) != `["a\n" "b\n" "c\n"]` {
-		t.Errorf("typed lines written as %q, want one each", writes)
 	}
 }
 
@@ -290,80 +243,13 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-// Lines longer than the read buffer are counted piece by piece; the count
-// must come out the same as for short ones, CR or no CR.
-func TestOverlongLines(t *testing.T) {
-	long := strings.Repeat("x", 3*ReadChunk+5)
-	tests := []struct {
-		name, in, pipe string
-		line, size     int
-	}{
-		{"lf", "a\n" + long + "\nb\n", "a\nb\n", 2, len(long)},
-		{"crlf", "a\n" + long + "\r\nb\n", "a\nb\n", 2, len(long)},
-		{"cr-at-buffer-end", strings.Repeat("y", ReadChunk-1) + "\r\nb\n", "b\n", 1, ReadChunk - 1},
-		{"exact-buffer", strings.Repeat("y", ReadChunk) + "\nb\n", "b\n", 1, ReadChunk},
-		{"unterminated", "a\n" + long, "a\n", 2, len(long)},
-		{"unterminated-cr", "a\n" + long + "\r", "a\n", 2, len(long)},
-	}
-	for _, tt := range tests {
-		for _, r := range readers {
-			writes, stderr, status := publish(r.make([]byte(tt.in)))
-			if got := string(joinWrites(t, writes)); got != tt.pipe {
-				t.Errorf("%s/%s: pipe %q, want %q", tt.name, r.name, got, tt.pipe)
-			}
-			want := fmt.Sprintf("%s: line %d: message of %d bytes is over the 4095-byte limit; not sent\n", testProg, tt.line, tt.size)
-			if stderr != want || status != 1 {
-				t.Errorf("%s/%s: status %d, stderr %q; want 1, %q", tt.name, r.name, status, stderr, want)
-			}
+func TestIsExit(t *testing.T) {
+	for _, tt := range []struct {
+		message string
+		exit    bool
+	}{{"exit", true}, {"Exit", false}, {" exit", false}, {"exit ", false}, {"exits", false}, {"", false}} {
+		if IsExit([]byte(tt.message)) != tt.exit {
+			t.Errorf("IsExit(%q) = %v", tt.message, !tt.exit)
 		}
-	}
-}
-
-// Lines read before standard input failed are still sent; the fragment
-// cut short by the error is not a line.
-func TestLineReaderError(t *testing.T) {
-	in := io.MultiReader(strings.NewReader("a\nb\npartial"), iotest.ErrReader(syscall.EIO))
-	writes, stderr, status := publish(in)
-	if got := string(joinWrites(t, writes)); got != "a\nb\n" {
-		t.Errorf("pipe %q, want %q", got, "a\nb\n")
-	}
-	if want := testProg + ": standard input: input/output error\n"; stderr != want || status != 1 {
-		t.Errorf("status %d, stderr %q; want 1, %q", status, stderr, want)
-	}
-}
-
-// The publisher prompts only at the start of a line it is about to wait
-// for: AtLineStart and NeedsRead as a terminal feeds lines.
-func TestLineReaderState(t *testing.T) {
-	lr := NewLineReader(&lineAtATime{[]byte("one\ntwo")})
-	if !lr.AtLineStart() || !lr.NeedsRead() {
-		t.Fatal("a fresh reader must be at a line start and need a read")
-	}
-	if l, err := lr.Next(); err != nil || string(l.Message) != "one" || l.Number != 1 {
-		t.Fatalf("got %+v, %v", l, err)
-	}
-	if !lr.AtLineStart() || !lr.NeedsRead() {
-		t.Fatal("after a whole line read alone, the next one is not started")
-	}
-	if l, err := lr.Next(); err != nil || string(l.Message) != "two" || l.Number != 2 {
-		t.Fatalf("got %+v, %v", l, err)
-	}
-	if _, err := lr.Next(); err != io.EOF {
-		t.Fatalf("got %v, want EOF", err)
-	}
-	if lr.AtLineStart() || lr.NeedsRead() {
-		t.Fatal("after end of input nothing more may be read, nor prompted for")
-	}
-
-	lr = NewLineReader(strings.NewReader("a\nb\nc"))
-	if _, err := lr.Next(); err != nil {
-		t.Fatal(err)
-	}
-	if lr.AtLineStart() || lr.NeedsRead() {
-		t.Fatal("with b buffered, the reader is mid-input and needs no read")
-	}
-	lr.Next()
-	if lr.AtLineStart() || !lr.NeedsRead() {
-		t.Fatal("with the fragment c buffered: mid-line, and a read is needed")
 	}
 }

@@ -1,13 +1,12 @@
 package framing
 
 import (
-	"bytes"
-	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"fifo-pubsub/go/internal/report"
 )
 
 const (
@@ -70,101 +69,65 @@ func mustRead(t testing.TB, path string) []byte {
 	return b
 }
 
-// publish runs standard input through the publisher's steps as
-// cmd/publisher's main loop does: take the ordinary lines already read
-// into the batch, or read a line, check it and add its frame to the batch
-// (writing the batch first when full); write the batch whenever the next
-// read may block, and stop after "exit".
-func publish(in io.Reader) (writes [][]byte, stderr string, status int) {
-	return publishWith(in, true)
+// reportLines collects the lines report prints, each turned by conv.
+type reportLines struct {
+	lines *[]string
+	conv  func(string) string
 }
 
-// publishWith is publish with or without the fast path for ordinary lines
-// (TakePlain), which must not change a single write.
-func publishWith(in io.Reader, takePlain bool) (writes [][]byte, stderr string, status int) {
-	lines := NewLineReader(in)
-	batch := NewBatch()
-	send := func() {
-		if !batch.Empty() {
-			writes = append(writes, append([]byte(nil), batch.Bytes()...))
-			batch.Reset()
+func (r reportLines) Write(p []byte) (int, error) {
+	for _, l := range strings.SplitAfter(string(p), "\n") {
+		if l != "" {
+			*r.lines = append(*r.lines, r.conv(l))
 		}
 	}
-	for {
-		if lines.NeedsRead() {
-			send()
-		}
-		if takePlain && lines.TakePlain(batch) > 0 {
-			continue
-		}
-		line, err := lines.Next()
-		if err != nil {
-			if err != io.EOF {
-				stderr += fmt.Sprintf("%s: standard input: %v\n", testProg, err)
-				status = 1
-			}
-			send()
-			return writes, stderr, status
-		}
-		ok, err := Check(line)
-		if err != nil {
-			stderr += fmt.Sprintf("%s: %v\n", testProg, err)
-			status = 1
-		}
-		if !ok {
-			continue
-		}
-		if !batch.Fits(line.Message) {
-			send()
-		}
-		batch.Add(line.Message)
-		if IsExit(line.Message) {
-			send()
-			return writes, stderr, status
-		}
-	}
+	return len(p), nil
+}
+
+// catchReports sends report's lines to lines (each turned by conv) until
+// the test ends.
+func catchReports(t testing.TB, lines *[]string, conv func(string) string) {
+	report.SetProgram(testProg)
+	report.SetOutput(reportLines{lines, conv})
+	t.Cleanup(func() { report.SetOutput(os.Stderr) })
 }
 
 // subscribe runs pipe bytes, cut into the given chunks, through the
 // decoder and prints what a subscriber prints: stdout and stderr.
-func subscribe(chunks [][]byte, raw bool) (stdout, stderr string) {
-	var out, errs strings.Builder
-	var d Decoder
+func subscribe(t testing.TB, chunks [][]byte, raw bool) (stdout, stderr string) {
+	var out strings.Builder
+	var errs []string
+	catchReports(t, &errs, func(l string) string { return l })
+	d := NewDecoder(testPipe, nil)
 	emit := func() bool {
-		for {
-			f, ok := d.Next()
-			if !ok {
-				return false
-			}
+		for m, ok := d.Next(); ok; m, ok = d.Next() {
 			switch {
-			case f.Discarded > 0:
-				fmt.Fprintf(&errs, "%s: %s: discarded a frame of %d bytes, over the %d-byte limit\n",
-					testProg, testPipe, f.Discarded, MessageMax)
-			case IsExit(f.Message) && raw:
+			case IsExit(m) && raw:
 				out.WriteString("exit\n")
 				return true
-			case IsExit(f.Message):
+			case IsExit(m):
 				out.WriteString("Exiting...\n")
 				return true
 			case raw:
-				out.Write(f.Message)
+				out.Write(m)
 				out.WriteString("\n")
 			default:
 				out.WriteString("Received: ")
-				out.Write(f.Message)
+				out.Write(m)
 				out.WriteString("\n")
 			}
 		}
+		return false
 	}
 	for _, c := range chunks {
 		d.Feed(c)
 		if emit() {
-			return out.String(), errs.String()
+			return out.String(), strings.Join(errs, "")
 		}
 	}
 	d.Finish()
 	emit()
-	return out.String(), errs.String()
+	return out.String(), strings.Join(errs, "")
 }
 
 // splitAt cuts b at the given offsets (in order, within b).
@@ -188,68 +151,9 @@ func splitEvery(b []byte, n int) [][]byte {
 	return append(chunks, b)
 }
 
-// joinWrites checks what PROTOCOL.md promises about writes (each at most
-// FrameMax bytes of whole, non-empty frames) and returns their bytes.
-func joinWrites(t testing.TB, writes [][]byte) []byte {
-	t.Helper()
-	for i, w := range writes {
-		if len(w) == 0 || len(w) > FrameMax || w[len(w)-1] != '\n' {
-			t.Fatalf("write %d is %d bytes and ends %q; want 1..%d bytes ending in LF", i, len(w), tail(w), FrameMax)
-		}
-		for _, msg := range bytes.Split(w[:len(w)-1], []byte("\n")) {
-			if len(msg) == 0 || len(msg) > MessageMax {
-				t.Fatalf("write %d holds a frame of %d bytes", i, len(msg)+1)
-			}
-		}
-	}
-	return bytes.Join(writes, nil)
-}
-
 func tail(b []byte) []byte {
 	if len(b) > 20 {
 		return b[len(b)-20:]
 	}
 	return b
-}
-
-// chunkReader hands out its data at most n bytes per Read, like a pipe
-// that a slow writer fills.
-type chunkReader struct {
-	data []byte
-	n    int
-}
-
-func (r *chunkReader) Read(p []byte) (int, error) {
-	if len(r.data) == 0 {
-		return 0, io.EOF
-	}
-	n := r.n
-	if n > len(p) {
-		n = len(p)
-	}
-	if n > len(r.data) {
-		n = len(r.data)
-	}
-	copy(p, r.data[:n])
-	r.data = r.data[n:]
-	return n, nil
-}
-
-// lineAtATime hands out one line per Read, as a terminal does.
-type lineAtATime struct{ data []byte }
-
-func (r *lineAtATime) Read(p []byte) (int, error) {
-	if len(r.data) == 0 {
-		return 0, io.EOF
-	}
-	n := bytes.IndexByte(r.data, '\n') + 1
-	if n == 0 || n > len(p) {
-		n = len(p)
-		if n > len(r.data) {
-			n = len(r.data)
-		}
-	}
-	copy(p, r.data[:n])
-	r.data = r.data[n:]
-	return n, nil
 }
