@@ -478,7 +478,7 @@ func openWhenReader(t *testing.T, path string, limit time.Duration) int {
 // readRestOfFrame takes the rest of one frame and not a byte more: up to
 // its LF; up to what a writer wrote of it, or to end of file; and at most
 // MessageMax+2 bytes of an overlong one. The rest stays in the pipe.
-func TestReadRestOfFrame(t *testing.T) {
+func TestReadingTheRestOfAFrame(t *testing.T) {
 	long := strings.Repeat("x", 5000) + "\nb\n"
 	tests := []struct {
 		name, pipe string

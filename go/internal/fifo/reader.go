@@ -84,8 +84,10 @@ func (r *Reader) Read(frames *framing.Decoder, out Flusher) (Got, error) {
 				return Bytes, nil
 			}
 		}
+		// Nothing ready: flush, then sleep. Standard output failed (out
+		// reported it): stop, leaving whole frames in the pipe.
 		if out.Flush() != nil {
-			return Stopped, nil // reported by out
+			return Stopped, r.finishFrame(frames)
 		}
 		if err := r.wait(); err != nil {
 			return Bytes, err
@@ -103,6 +105,9 @@ func (r *Reader) Read(frames *framing.Decoder, out Flusher) (Got, error) {
 // file, which os.File's poller hides, and poll() is the one place where a
 // signal (through the self-pipe) and the pipe can wake the same sleep.
 func (r *Reader) wait() error {
+	if r.stop.Requested() {
+		return nil // it came while out was flushed
+	}
 	wake, err := r.stop.Await(r.fd, signals.Readable, followEvery)
 	switch {
 	case err != nil:
