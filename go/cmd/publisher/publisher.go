@@ -61,12 +61,14 @@ func main() {
 	exitIf(fifo.Prepare(opts.Pipe))
 	pipe, err := fifo.OpenWriter(opts.Pipe)
 	exitIf(err)
-	// Read a line (prompting a person at a terminal) and send it, until
-	// the end of the input or "exit".
+	// Read a line (prompting a person at a terminal), until the end of
+	// the input.
 	input := lines.NewReader(os.Stdin, Prompt)
 	var message []byte
 	for message, err = input.Next(pipe); err == nil; message, err = input.Next(pipe) {
+		// Send it: WriteMessage adds its frame to the batch.
 		exitIf(WriteMessage(pipe, message))
+		// After "exit", stop.
 		if framing.IsExit(message) {
 			break
 		}
@@ -77,6 +79,7 @@ func main() {
 	}
 	// Send what is left; wait until a subscriber has taken it all; close.
 	exitIf(pipe.Close())
+	// A line refused: status 1.
 	if input.Rejected > 0 {
 		os.Exit(cli.ExitRuntime)
 	}

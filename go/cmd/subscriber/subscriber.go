@@ -65,6 +65,7 @@ func main() {
 	exitIf(fifo.Prepare(opts.Pipe))
 	pipe, err := fifo.OpenReader(opts.Pipe, stop)
 	exitIf(err)
+	// Standard output, buffered; the decoder that cuts frames.
 	out := output.New(syscall.Stdout, stop)
 	frames := framing.NewDecoder(opts.Pipe, out)
 	next, status := framing.GoOn, cli.ExitOK
@@ -85,6 +86,7 @@ func main() {
 		case got != fifo.Bytes:
 			next = framing.Stop
 		}
+		// An error reading or opening the pipe: say so, stop, status 1.
 		if err != nil {
 			report.Printf("%v", err)
 			next, status = framing.Stop, cli.ExitRuntime
