@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # cli.bats: the command line of one program, PROG (PROTOCOL.md sections 1
-# and 5): --help and --version, usage errors (status 2, one exact stderr
-# line, nothing on stdout, no FIFO made; --once and --raw are a subscriber's
-# and unknown to a publisher), and which pipe path wins: --pipe
+# and 5): --help and --version, usage errors (status 2, one stderr line
+# that starts with the program's name and names the bad option, in the
+# words of the language's own parser; nothing on stdout, no FIFO made;
+# --once and --raw are a subscriber's and unknown to a publisher), and which pipe path wins: --pipe
 # (the last one given), else PIPE_PATH when set and not empty, else
 # /tmp/mypipe.
 #
@@ -24,8 +25,9 @@ run_cli() {
   run_fg "$name" - env PIPE_PATH="$PIPE" "$BIN_DIR/$PROG" "$@"
 }
 
-# usage_error ARGS... -- LINE: PROG ARGS exits 2 with exactly LINE on stderr,
-# nothing on stdout, and no FIFO made.
+# usage_error ARGS... -- WORD: PROG ARGS exits 2 with one line on stderr
+# that starts with "PROG: " and names WORD (the bad option or argument;
+# the wording is the parser's own), nothing on stdout, and no FIFO made.
 usage_error() {
   local args=()
   while [[ $1 != -- ]]; do
@@ -34,7 +36,8 @@ usage_error() {
   done
   run_cli p "${args[@]}"
   expect_status p 2
-  assert_err_lines p "$2"
+  [[ $(wc -l <"$T/p.err") == 1 && $(<"$T/p.err") == "$PROG: "*"$2"* ]] ||
+    fail "$(printf 'expected one line "%s: ..." naming %s; got:\n' "$PROG" "$2"; cat -A "$T/p.err")"
   assert_out_lines p
   [[ ! -e $PIPE ]] || fail "$PROG ${args[*]} made $PIPE although its arguments were wrong"
 }
@@ -100,42 +103,38 @@ stop() {
 }
 
 @test "unknown option: status 2, one line on stderr, no FIFO made" {
-  usage_error --bogus -- "$PROG: unknown option '--bogus' (try --help)"
+  usage_error --bogus -- bogus
 }
 
 @test "options are read left to right: --bogus --help is a usage error" {
-  usage_error --bogus --help -- "$PROG: unknown option '--bogus' (try --help)"
+  usage_error --bogus --help -- bogus
 }
 
 @test "stray argument: status 2, one line on stderr" {
-  usage_error extra -- "$PROG: unexpected argument 'extra' (try --help)"
+  usage_error extra -- extra
 }
 
 @test "--pipe without a value: status 2, one line on stderr" {
-  usage_error --pipe -- "$PROG: option '--pipe' needs a path (try --help)"
+  usage_error --pipe -- pipe
 }
 
 @test "-p without a value: status 2, one line on stderr" {
-  run_cli p -p
-  expect_status p 2
-  assert_out_lines p
-  [[ $(wc -l <"$T/p.err") == 1 && $(<"$T/p.err") == "$PROG: "*"needs a path (try --help)" ]] ||
-    fail "$(printf 'expected one line %s: ...needs a path (try --help); got:\n' "$PROG"; cat -A "$T/p.err")"
+  usage_error -p -- p
 }
 
 @test "--pipe with an empty value: status 2, one line on stderr" {
-  usage_error --pipe "" -- "$PROG: option '--pipe' needs a path (try --help)"
+  usage_error --pipe "" -- pipe
 }
 
 @test "--pipe= with an empty value: status 2, one line on stderr" {
-  usage_error --pipe= -- "$PROG: option '--pipe' needs a path (try --help)"
+  usage_error --pipe= -- pipe
 }
 
 # subscriber_option OPTION: a subscriber takes OPTION and waits on the pipe
 # as without it; a publisher refuses it as an unknown option.
 subscriber_option() {
   if [[ $(role) == publisher ]]; then
-    usage_error "$1" -- "$PROG: unknown option '$1' (try --help)"
+    usage_error "$1" -- "${1#--}"
   else
     spawn_prog p "$PROG" "$1" --pipe "$PIPE"
     wait_on_pipe p "$PIPE"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # consistency.bats: programs of the same role tell the user the same thing
 # (PROTOCOL.md section 1): every publisher's --help is the same text apart
-# from the program's name, and so is every subscriber's; likewise their
-# answers to a usage error. One program checked against the protocol is
+# from the program's name, and so is every subscriber's; a usage error is
+# one line from each, in its own parser's words, with status 2. One program checked against the protocol is
 # cli.bats; this file compares the implementations with each other, so a
 # change made to one and not the others shows here.
 #
@@ -46,12 +46,28 @@ same_for_all() {
   same_for_all subscriber out --help
 }
 
-@test "every publisher words a usage error the same way" {
-  same_for_all publisher err --pipe
+# usage_error_for_all ROLE ARGS...: every bin/*-ROLE given ARGS exits 2 with
+# one line on stderr that starts with its name (the wording is each
+# language's own parser's).
+usage_error_for_all() {
+  local role=$1 names=() n
+  shift
+  mapfile -t names < <(real_programs "$role")
+  ((${#names[@]} >= 2)) || skip "fewer than two ${role}s in $BIN_DIR: nothing to compare"
+  for n in "${names[@]}"; do
+    run_fg "$n" - env PIPE_PATH="$PIPE" "$BIN_DIR/$n-$role" "$@"
+    expect_status "$n" 2
+    [[ $(wc -l <"$T/$n.err") == 1 && $(<"$T/$n.err") == "$n-$role: "* ]] ||
+      fail "$(printf '%s-%s %s: expected one line starting "%s-%s: "; got:\n' "$n" "$role" "$*" "$n" "$role"; cat -A "$T/$n.err")"
+  done
 }
 
-@test "every subscriber words a usage error the same way" {
-  same_for_all subscriber err --bogus
+@test "every publisher answers a usage error with one line and status 2" {
+  usage_error_for_all publisher --pipe
+}
+
+@test "every subscriber answers a usage error with one line and status 2" {
+  usage_error_for_all subscriber --bogus
 }
 
 # same_opening_comment ROLE: the programs ROLE.* of section 9 (publisher.c,

@@ -219,10 +219,13 @@ has_open() {
 sub_ready() { blocked_in_open "$1" || has_open "$1" "$2"; }
 
 # pub_waiting NAME PATH PROG: is the publisher NAME waiting for a reader of
-# PATH? It sleeps in open(), or has said it is about to.
+# PATH? It sleeps in open(), or has said that it waits (it may try a
+# non-blocking open again and again). Run with a private /tmp
+# (with_private_tmp in cli.bats), it names $T/tmp/X as /tmp/X.
 pub_waiting() {
   blocked_in_open "$1" ||
-    { [[ -n $3 ]] && grep -qxF -- "$3: $2: waiting for a subscriber" "$T/$1.err" 2>/dev/null; }
+    { [[ -n $3 ]] && grep -qxF -e "$3: $2: waiting for a subscriber" \
+      -e "$3: ${2#"$T"}: waiting for a subscriber" "$T/$1.err" 2>/dev/null; }
 }
 
 # wait_until NAME WHAT CHECK...: poll CHECK until it succeeds; fail at once if

@@ -85,7 +85,7 @@ step_table() {
 # cell_places LANG CELL: what a cell of the step table names, one
 # FUNCTION<TAB>PLACE a line: `a()`, `b()` in `dir/` gives a and b in dir/;
 # `.Next()` is the previous name's type with the method Next; a name with no
-# place after it is looked for in its package's (module's) place, go/PKG/ or
+# place after it is looked for in its package's (module's) place, go/internal/PKG/ or
 # python/PKG.py.
 # shellcheck disable=SC2016 # backquotes of Markdown, not of the shell
 cell_places() {
@@ -104,7 +104,7 @@ cell_places() {
   done < <(grep -oE '`[^`]+`' <<<"$cell")
   for p in "${pending[@]}"; do
     case $lang in
-      Go) printf '%s\tgo/%s/\n' "$p" "${p%%.*}" ;;
+      Go) printf '%s\tgo/internal/%s/\n' "$p" "${p%%.*}" ;;
       Python) printf '%s\tpython/%s.py\n' "$p" "${p%%.*}" ;;
       *) printf '%s\t\n' "$p" ;; # no place: defined_in says so
     esac
@@ -113,7 +113,7 @@ cell_places() {
 
 # defined_in LANG NAME PLACE: is the function NAME defined in PLACE (a file,
 # or a directory of Go files)? NAME may start with the package or module,
-# which PLACE already says (fifo.Prepare in go/fifo/), and may name a type
+# which PLACE already says (fifo.Prepare in go/internal/fifo/), and may name a type
 # and its method (fifo.Reader.Read, framing.FrameDecoder.feed):
 #   C       a line that starts a definition: `[type words ]name(`, not `;`
 #   Go      `func Name(`, or `func (r *Type) Name(` for a method

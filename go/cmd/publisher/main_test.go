@@ -48,9 +48,15 @@ func start(t *testing.T, stdin io.Reader, env []string, args ...string) *proc {
 // the proc's buffer).
 func startWithOutput(t *testing.T, stdin io.Reader, stdout io.Writer, env []string, args ...string) *proc {
 	t.Helper()
+	return startProgram(t, binary, stdin, stdout, env, args...)
+}
+
+// startProgram is startWithOutput for the program at path prog.
+func startProgram(t *testing.T, prog string, stdin io.Reader, stdout io.Writer, env []string, args ...string) *proc {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	t.Cleanup(cancel)
-	p := &proc{t: t, cmd: exec.CommandContext(ctx, binary, args...), lines: make(chan string, 100)}
+	p := &proc{t: t, cmd: exec.CommandContext(ctx, prog, args...), lines: make(chan string, 100)}
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "PIPE_PATH=") {
 			p.cmd.Env = append(p.cmd.Env, kv)

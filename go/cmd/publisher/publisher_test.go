@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"fifo-pubsub/go/internal/testbin"
 )
 
 func TestRefusesWhatIsNotAFIFO(t *testing.T) {
@@ -181,10 +183,12 @@ func TestCommandLine(t *testing.T) {
 		{[]string{"--help"}, 0, usage, nil},
 		{[]string{"-h", "--bogus"}, 0, usage, nil},
 		{[]string{"--version"}, 0, "go-publisher 1.0.0\n", nil},
-		{[]string{"--bogus"}, 2, "", []string{"go-publisher: unknown option '--bogus' (try --help)"}},
-		{[]string{"--once"}, 2, "", []string{"go-publisher: unknown option '--once' (try --help)"}},
-		{[]string{"-p"}, 2, "", []string{"go-publisher: option '--pipe' needs a path (try --help)"}},
-		{[]string{"x"}, 2, "", []string{"go-publisher: unexpected argument 'x' (try --help)"}},
+		{[]string{"-version"}, 0, "go-publisher 1.0.0\n", nil},
+		{[]string{"--bogus"}, 2, "", []string{"go-publisher: flag provided but not defined: -bogus"}},
+		{[]string{"--once"}, 2, "", []string{"go-publisher: flag provided but not defined: -once"}},
+		{[]string{"-p"}, 2, "", []string{"go-publisher: flag needs an argument: -p"}},
+		{[]string{"--pipe", ""}, 2, "", []string{`go-publisher: invalid value "" for flag -pipe: the path is empty`}},
+		{[]string{"x"}, 2, "", []string{"go-publisher: unexpected argument 'x'"}},
 	}
 	for _, tt := range tests {
 		p := start(t, strings.NewReader(""), nil, tt.args...)
@@ -206,12 +210,15 @@ func TestStderrClosed(t *testing.T) {
 	in := "a\n" + strings.Repeat("x", 5000) + "\nb\n"
 	cmd := exec.Command("sh", "-c", `exec timeout 10 "$0" -p "$1" 2>&-`, binary, path)
 	cmd.Stdin = strings.NewReader(in)
-	err := cmd.Run()
-	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 {
-		t.Errorf("exit: %v, want status 1 (a line was rejected)", err)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
 	}
 	if got := readAll(t, r); string(got) != "a\nb\n" {
 		t.Errorf("pipe got %q, want %q", got, "a\nb\n")
+	}
+	err := cmd.Wait()
+	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 {
+		t.Errorf("exit: %v, want status 1 (a line was rejected)", err)
 	}
 }
 
@@ -301,5 +308,158 @@ func TestNoPromptForTypedLines(t *testing.T) {
 	if got := readN(t, r, 5); got != "exit\n" {
 		t.Fatalf("read %q", got)
 	}
+	expectNoMoreOutput(t, p, stdout)
+}
+
+// At the end of its input the publisher waits until a subscriber has taken
+// every frame before it closes the pipe: a subscriber stalled, then
+// restarted, still gets them all. After a second it says so, once.
+func TestWaitsUntilThePipeIsEmpty(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p")
+	mkfifo(t, path)
+	stalled := openReader(t, path)
+	in := strings.Repeat("message\n", 500)
+	p := start(t, strings.NewReader(in), nil, "-p", path)
+	waitUnread(t, stalled, len(in))
+	p.expect(fmt.Sprintf("go-publisher: %s: waiting for a subscriber to take %d bytes", path, len(in)))
+	stalled.Close() // the subscriber dies; the frames stay in the pipe
+	restarted := openReader(t, path)
+	defer restarted.Close()
+	if got := readAll(t, restarted); string(got) != in {
+		t.Errorf("the restarted subscriber read %d bytes, want all %d", len(got), len(in))
+	}
+	if status, rest := p.wait(); status != 0 || len(rest) != 0 {
+		t.Errorf("status %d, stderr %q; want 0 and nothing more", status, rest)
+	}
+}
+
+// SIGINT and SIGTERM end a publisher at once while it waits for the pipe
+// to empty.
+func TestSignalsWhileDraining(t *testing.T) {
+	for sig, want := range map[syscall.Signal]int{syscall.SIGINT: 130, syscall.SIGTERM: 143} {
+		path := filepath.Join(t.TempDir(), "p")
+		mkfifo(t, path)
+		stalled := openReader(t, path)
+		p := start(t, strings.NewReader("a\nb\n"), nil, "-p", path)
+		waitUnread(t, stalled, 4)
+		time.Sleep(50 * time.Millisecond) // in Close, waiting
+		if err := p.cmd.Process.Signal(sig); err != nil {
+			t.Fatal(err)
+		}
+		if status, rest := p.wait(); status != want || len(rest) != 0 {
+			t.Errorf("%v: status %d, stderr %q; want %d and nothing", sig, status, rest, want)
+		}
+		stalled.Close()
+	}
+}
+
+// While it waits for a subscriber, the publisher follows its path: a FIFO
+// removed and made again (as `rm -f P; mkfifo P` does) is the one it
+// opens when a subscriber comes; a file put there ends it with status 1.
+func TestFollowsThePathWhileWaiting(t *testing.T) {
+	tests := []struct {
+		name    string
+		replace func(path string) error
+		err     string
+	}{
+		{"removed and made again", func(p string) error { return syscall.Mkfifo(p, 0600) }, ""},
+		{"removed", func(string) error { return nil }, ""},
+		{"replaced by a file", func(p string) error { return os.WriteFile(p, nil, 0600) }, "exists and is not a named pipe"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "p")
+			p := start(t, strings.NewReader("hi\nexit\n"), nil, "-p", path)
+			p.expect("go-publisher: " + path + ": waiting for a subscriber")
+			if err := os.Remove(path); err != nil {
+				t.Fatal(err)
+			}
+			if err := tt.replace(path); err != nil {
+				t.Fatal(err)
+			}
+			if tt.err != "" {
+				status, rest := p.wait()
+				if want := []string{"go-publisher: " + path + ": " + tt.err}; status != 1 || !equal(rest, want) {
+					t.Errorf("status %d, stderr %q; want 1, %q", status, rest, want)
+				}
+				return
+			}
+			waitUntilFIFO(t, path)
+			r := openReader(t, path)
+			defer r.Close()
+			if got := readAll(t, r); string(got) != "hi\nexit\n" {
+				t.Errorf("subscriber read %q", got)
+			}
+			if status, rest := p.wait(); status != 0 || len(rest) != 0 {
+				t.Errorf("status %d, stderr %q; want 0 and nothing more", status, rest)
+			}
+		})
+	}
+}
+
+func waitUntilFIFO(t *testing.T, path string) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		var st syscall.Stat_t
+		if syscall.Lstat(path, &st) == nil && st.Mode&syscall.S_IFMT == syscall.S_IFIFO {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no FIFO at %s after 3 s", path)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// A learner's first exercise: tag each message in WriteMessage. The edit
+// shows on every message sent, since every message goes through it.
+func TestEditedWriteMessageSeesEveryMessage(t *testing.T) {
+	edited := testbin.BuildEdited(t, "go-publisher", "publisher.go",
+		"func WriteMessage(pipe *fifo.Writer, message []byte) error {\n",
+		"func WriteMessage(pipe *fifo.Writer, message []byte) error {\n\tmessage = append([]byte(\"tag:\"), message...)\n")
+	path := filepath.Join(t.TempDir(), "p")
+	mkfifo(t, path)
+	r := openReader(t, path)
+	defer r.Close()
+	var in strings.Builder
+	for i := 0; i < 3000; i++ {
+		fmt.Fprintf(&in, "message %d\n", i)
+	}
+	in.WriteString("\nexit\n")
+	p := startProgram(t, edited, strings.NewReader(in.String()), nil, nil, "-p", path)
+	got := strings.Split(strings.TrimSuffix(string(readAll(t, r)), "\n"), "\n")
+	if len(got) != 3001 {
+		t.Fatalf("%d frames, want 3001", len(got))
+	}
+	for i, frame := range got[:3000] {
+		if want := fmt.Sprintf("tag:message %d", i); frame != want {
+			t.Fatalf("frame %d is %q, want %q", i, frame, want)
+		}
+	}
+	if got[3000] != "tag:exit" {
+		t.Errorf("last frame %q, want tag:exit", got[3000])
+	}
+	if status, rest := p.wait(); status != 0 || len(rest) != 0 {
+		t.Errorf("status %d, stderr %q", status, rest)
+	}
+}
+
+// Ctrl-D at the prompt ends the input; a newline after the prompt lets the
+// shell's prompt start on a line of its own.
+func TestCtrlDAtThePrompt(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p")
+	mkfifo(t, path)
+	r := openReader(t, path)
+	defer r.Close()
+	p, keyboard, _, stdout := startAtTerminal(t, path)
+	expectOutput(t, stdout, Prompt)
+	typeLine(t, keyboard, "hi\n")
+	if got := readN(t, r, 3); got != "hi\n" {
+		t.Fatalf("read %q", got)
+	}
+	expectOutput(t, stdout, Prompt)
+	typeLine(t, keyboard, "\x04") // Ctrl-D
+	expectOutput(t, stdout, "\n")
 	expectNoMoreOutput(t, p, stdout)
 }

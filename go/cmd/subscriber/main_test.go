@@ -33,9 +33,15 @@ type proc struct {
 // start runs the subscriber with args; stdout nil means a buffer.
 func start(t *testing.T, stdout *os.File, args ...string) *proc {
 	t.Helper()
+	return startProgram(t, binary, stdout, args...)
+}
+
+// startProgram is start for the program at path prog.
+func startProgram(t *testing.T, prog string, stdout *os.File, args ...string) *proc {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	t.Cleanup(cancel)
-	p := &proc{t: t, cmd: exec.CommandContext(ctx, binary, args...)}
+	p := &proc{t: t, cmd: exec.CommandContext(ctx, prog, args...)}
 	p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr
 	if stdout != nil {
 		p.cmd.Stdout = stdout

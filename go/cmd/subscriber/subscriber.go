@@ -7,143 +7,101 @@
 //
 // Each message arrives as a frame, the message and a newline. One read may
 // bring many frames or part of one, so the bytes are cut into frames at each
-// newline, never taken a read at a time. When every publisher has closed the
-// pipe (end of file) the subscriber opens it again and waits for the next one;
-// with --once it exits instead. One FIFO is a queue, not a topic: two
-// subscribers on one pipe share its messages, each reaching only one of them.
+// newline, and handleMessage prints every message. When every publisher
+// has closed the pipe (end of file) the subscriber opens it again and waits
+// for the next one; with --once it exits instead. One FIFO is a queue, not a
+// topic: two subscribers on one pipe share its messages, each reaching only
+// one of them.
 //
 // The wire format is in shared/PROTOCOL.md. The same program in C, Go and
 // Python: c/subscriber.c, go/cmd/subscriber/subscriber.go, python/subscriber.py.
 package main
 
 import (
-	"io"
 	"os"
 	"syscall"
 
-	"fifo-pubsub/go/cli"
-	"fifo-pubsub/go/fifo"
-	"fifo-pubsub/go/framing"
-	"fifo-pubsub/go/output"
-	"fifo-pubsub/go/report"
-	"fifo-pubsub/go/signals"
+	"fifo-pubsub/go/internal/cli"
+	"fifo-pubsub/go/internal/fifo"
+	"fifo-pubsub/go/internal/framing"
+	"fifo-pubsub/go/internal/output"
+	"fifo-pubsub/go/internal/report"
+	"fifo-pubsub/go/internal/signals"
 )
 
 const pipeName = "/tmp/mypipe"
 
-const program, receivedPrefix, exitingLine = "go-subscriber", "Received: ", "Exiting..."
+const program = "go-subscriber"
 
 // handleMessage prints one message as "Received: MESSAGE", or with --raw
-// the message alone, and reports whether it is "exit", which says stop
-// (printed as "Exiting...", or with --raw as "exit").
-func handleMessage(out *output.Output, message []byte, raw bool) (stop bool) {
+// the message alone; "exit" is printed as "Exiting..." (with --raw, as
+// "exit") and answers framing.Stop. It answers framing.Stop too once
+// standard output has failed (the error is reported by out).
+func handleMessage(out *output.Output, message []byte, raw bool) framing.Next {
 	switch {
 	case raw:
 		out.Print("", message)
 	case framing.IsExit(message):
-		out.Print(exitingLine, nil)
+		out.Print("Exiting...", nil)
 	default:
-		out.Print(receivedPrefix, message)
+		out.Print("Received: ", message)
 	}
-	return framing.IsExit(message)
+	if framing.IsExit(message) || out.Failed() {
+		return framing.Stop
+	}
+	return framing.GoOn
 }
 
 func main() {
-	var stop *signals.Stop
-	var out *output.Output
-	failIf := func(err error) {
-		if err != nil {
-			exit(out, stop, err)
-		}
-	}
 	// Keep descriptors 0-2 off the pipe: /dev/null on any that is closed.
 	report.SetProgram(program)
-	failIf(fifo.GuardStdStreams())
-	// Read the command line; --help and --version end here.
-	opts, status := cli.ParseArgs(cli.Spec{Program: program, Subscriber: true, DefaultPipe: pipeName}, os.Args[1:])
-	if status != cli.Continue {
-		os.Exit(status)
-	}
+	exitIf(fifo.GuardStdStreams())
+	// Read the command line; --help, --version and a usage error end here.
+	opts := cli.ParseArgs(cli.Spec{Program: program, Subscriber: true, DefaultPipe: pipeName})
 	// Ignore SIGPIPE; make SIGINT and SIGTERM a request to stop.
 	stop, err := signals.Install(signals.StopCleanly)
-	failIf(err)
-	out = output.New(syscall.Stdout, stop)
-	// Check or create the FIFO, and open it without waiting for a publisher.
-	failIf(fifo.Prepare(opts.Pipe))
-	pipe, err := fifo.OpenReader(opts.Pipe)
-	failIf(err)
-	// Say once that it waits, when a person watches standard error.
-	if fifo.IsTerminal(syscall.Stderr) {
-		report.Printf("%s: waiting for a publisher", opts.Pipe)
-	}
-
-	var frames framing.Decoder
-	chunk := make([]byte, framing.ReadChunk)
-	mustWait := true // just opened: no publisher may have come yet
-	for last := stop.Requested(); !last || frames.MidFrame(); last = stop.Requested() {
-		// Nothing more is ready: flush, then sleep until there is.
-		if mustWait && !last {
-			failIf(out.Flush())
-			ready, err := pipe.Wait(stop)
-			failIf(err)
-			if !ready {
-				continue // a stop signal
+	exitIf(err)
+	// Open the pipe (checked, or created), without waiting for a
+	// publisher; on a terminal it says once that it waits.
+	exitIf(fifo.Prepare(opts.Pipe))
+	pipe, err := fifo.OpenReader(opts.Pipe, stop)
+	exitIf(err)
+	// Standard output, buffered; the decoder that cuts frames.
+	out := output.New(syscall.Stdout, stop)
+	frames := framing.NewDecoder(opts.Pipe, out)
+	next, status := framing.GoOn, cli.ExitOK
+	for next == framing.GoOn {
+		// Read what the pipe holds and cut it into frames.
+		got, err := pipe.Read(frames, out)
+		// Handle each message; "exit" says stop.
+		for message, ok := frames.Next(); ok; message, ok = frames.Next() {
+			if next = handleMessage(out, message, opts.Raw); next == framing.Stop {
+				break
 			}
 		}
-		// Read a chunk: bytes, end of file, or nothing yet.
-		read := pipe.Read
-		if last { // after a stop, one last pass: the rest of a frame begun (4.8)
-			read = pipe.ReadRestOfFrame
+		// End of file: open the pipe again (the new one before closing the
+		// old), or with --once stop. A stop signal: stop.
+		switch {
+		case got == fifo.EndOfFile && !opts.Once && next == framing.GoOn:
+			err = pipe.Reopen()
+		case got != fifo.Bytes:
+			next = framing.Stop
 		}
-		n, err := read(chunk)
-		if mustWait = err == fifo.ErrNotReady; mustWait {
-			continue
-		}
-		atEOF := err == io.EOF || last
-		if err != io.EOF {
-			failIf(err)
-		}
-		// Cut it into frames (at end of file the fragment is one), and
-		// print each message; report a discarded one; stop at "exit".
-		frames.Add(chunk[:n], atEOF)
-		for frame, ok := frames.Next(); ok; frame, ok = frames.Next() {
-			if frame.Discarded > 0 {
-				report.Printf("%s: discarded a frame of %d bytes, over the %d-byte limit",
-					opts.Pipe, frame.Discarded, framing.MessageMax)
-			} else if handleMessage(out, frame.Message, opts.Raw) {
-				exit(out, stop, nil)
-			}
-		}
-		// End of file: every publisher has gone. With --once, stop; else
-		// open the pipe again (before closing it) and wait for the next.
-		if atEOF && (opts.Once || last) {
-			exit(out, stop, nil)
-		} else if atEOF {
-			failIf(out.Flush())
-			failIf(pipe.Reopen())
-			mustWait = true
+		// An error reading or opening the pipe: say so, stop, status 1.
+		if err != nil {
+			report.Printf("%v", err)
+			next, status = framing.Stop, cli.ExitRuntime
 		}
 	}
-	// A stop signal: print every message already read, then exit 130/143.
-	exit(out, stop, nil)
+	// Write out every message read; 130 or 143 after a stop signal.
+	os.Exit(out.Finish(status))
 }
 
-// exit ends the program, after writing out the messages already read and
-// reporting err. The status is 130 or 143 after a stop signal, else 1
-// after an error, else 0.
-func exit(out *output.Output, stop *signals.Stop, err error) {
-	if out != nil {
-		if flushErr := out.FlushBeforeExit(); err == nil {
-			err = flushErr
-		}
-	}
+// exitIf ends the program with status 1 and one error line when err is
+// not nil.
+func exitIf(err error) {
 	if err != nil {
 		report.Printf("%v", err)
-	}
-	if stop != nil && stop.Requested() {
-		os.Exit(stop.ExitStatus())
-	} else if err != nil {
 		os.Exit(cli.ExitRuntime)
 	}
-	os.Exit(cli.ExitOK)
 }

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 	"unsafe"
+
+	"fifo-pubsub/go/internal/testbin"
 )
 
 // Every golden vector, with --once and with --once --raw: exactly the
@@ -320,9 +322,10 @@ func TestCommandLine(t *testing.T) {
 		stderr string
 	}{
 		{[]string{"--version"}, 0, "go-subscriber 1.0.0\n", ""},
-		{[]string{"--bogus"}, 2, "", "go-subscriber: unknown option '--bogus' (try --help)\n"},
-		{[]string{"--pipe="}, 2, "", "go-subscriber: option '--pipe' needs a path (try --help)\n"},
-		{[]string{"--once", "x"}, 2, "", "go-subscriber: unexpected argument 'x' (try --help)\n"},
+		{[]string{"--bogus"}, 2, "", "go-subscriber: flag provided but not defined: -bogus\n"},
+		{[]string{"--pipe="}, 2, "", "go-subscriber: invalid value \"\" for flag -pipe: the path is empty\n"},
+		{[]string{"--raw=maybe"}, 2, "", "go-subscriber: invalid boolean value \"maybe\" for -raw: parse error\n"},
+		{[]string{"--once", "x"}, 2, "", "go-subscriber: unexpected argument 'x'\n"},
 		{[]string{"-p", "/dev/null"}, 1, "", "go-subscriber: /dev/null: exists and is not a named pipe\n"},
 	}
 	for _, tt := range tests {
@@ -337,3 +340,106 @@ func TestCommandLine(t *testing.T) {
 		t.Errorf("--help: status %d, stdout %q", status, p.stdout.String())
 	}
 }
+
+// While it waits for a publisher, the subscriber follows its path: when
+// the FIFO is removed (and perhaps made again, as `rm -f P; mkfifo P`
+// does), it moves to the FIFO at the path within about a second, so that
+// the next publisher reaches it; a file put there ends it with status 1.
+func TestFollowsThePathWhileWaiting(t *testing.T) {
+	tests := []struct {
+		name    string
+		replace func(path string) error
+		err     string
+	}{
+		{"removed and made again", func(p string) error { return syscall.Mkfifo(p, 0600) }, ""},
+		{"removed", func(string) error { return nil }, ""},
+		{"replaced by a file", func(p string) error { return os.WriteFile(p, nil, 0600) }, "exists and is not a named pipe"},
+	}
+	for _, tt := range tests {
+		for _, between := range []bool{false, true} {
+			name := tt.name + "/before the first publisher"
+			if between {
+				name = tt.name + "/between publishers"
+			}
+			t.Run(name, func(t *testing.T) {
+				path := filepath.Join(t.TempDir(), "p")
+				stdout := outputPipe(t)
+				p := start(t, stdout.w, "--raw", "-p", path)
+				stdout.w.Close()
+				if between {
+					publish(t, path, []byte("first\n"))
+					stdout.expect(t, "first\n")
+				} else {
+					waitUntil(t, func() bool { _, err := os.Lstat(path); return err == nil })
+				}
+				time.Sleep(100 * time.Millisecond) // it holds the FIFO open and waits
+				if err := os.Remove(path); err != nil {
+					t.Fatal(err)
+				}
+				if err := tt.replace(path); err != nil {
+					t.Fatal(err)
+				}
+				if tt.err != "" {
+					want := "go-subscriber: " + path + ": " + tt.err + "\n"
+					if status := p.wait(); status != 1 || p.stderr.String() != want {
+						t.Errorf("status %d, stderr %q; want 1, %q", status, p.stderr.String(), want)
+					}
+					return
+				}
+				start := time.Now()
+				publish(t, path, []byte("hi\nexit\n"))
+				if took := time.Since(start); took > 2*time.Second {
+					t.Errorf("the publisher waited %v for the subscriber to follow", took)
+				}
+				stdout.expect(t, "hi\nexit\n")
+				if status := p.wait(); status != 0 || p.stderr.Len() != 0 {
+					t.Errorf("status %d, stderr %q; want 0 and nothing", status, p.stderr.String())
+				}
+			})
+		}
+	}
+}
+
+// A learner's first exercise: edit handleMessage. The edit shows on every
+// message, in both output modes, since every message goes through it.
+func TestEditedHandleMessageSeesEveryMessage(t *testing.T) {
+	tests := []struct {
+		name, old, new string
+		raw            bool
+		want           string // for message M
+	}{
+		{"prefix", `out.Print("Received: ", message)`, `out.Print("Got: ", message)`, false, "Got: %s"},
+		{"tag", handleMessageHead, handleMessageHead + "\tmessage = append([]byte(\"tag:\"), message...)\n", false, "Received: tag:%s"},
+		{"tag, raw", handleMessageHead, handleMessageHead + "\tmessage = append([]byte(\"tag:\"), message...)\n", true, "tag:%s"},
+	}
+	var all bytes.Buffer
+	for i := 0; i < 3000; i++ {
+		fmt.Fprintf(&all, "message %d\n", i)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			edited := testbin.BuildEdited(t, "go-subscriber", "subscriber.go", tt.old, tt.new)
+			path := filepath.Join(t.TempDir(), "p")
+			args := []string{"--once", "-p", path}
+			if tt.raw {
+				args = append(args, "--raw")
+			}
+			p := startProgram(t, edited, nil, args...)
+			publish(t, path, all.Bytes())
+			if status := p.wait(); status != 0 {
+				t.Fatalf("status %d, stderr %q", status, p.stderr.String())
+			}
+			got := strings.Split(strings.TrimSuffix(p.stdout.String(), "\n"), "\n")
+			if len(got) != 3000 {
+				t.Fatalf("%d lines, want 3000", len(got))
+			}
+			for i, line := range got {
+				if want := fmt.Sprintf(tt.want, fmt.Sprintf("message %d", i)); line != want {
+					t.Fatalf("line %d is %q, want %q", i, line, want)
+				}
+			}
+		})
+	}
+}
+
+const handleMessageHead = "func handleMessage(out *output.Output, message []byte, raw bool) framing.Next {\n"

@@ -1,13 +1,15 @@
-// Package testbin builds the program under test once, for the end-to-end
+// Package testbin builds the program under test, for the end-to-end
 // tests of cmd/publisher and cmd/subscriber, which run it as a child
-// process against real FIFOs.
+// process against real FIFOs: once as it is, and as a learner's edit of it.
 package testbin
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -31,4 +33,43 @@ func Main(m *testing.M, name string, binary *string) {
 	}
 	os.RemoveAll(dir)
 	os.Exit(status)
+}
+
+// BuildEdited builds the main package of the current directory as the
+// program called name, with one edit to its source file: old replaced by
+// new, exactly once, as a learner would edit it. The edited file is given
+// to go build as an overlay, so the source tree is left alone. It returns
+// the program's path, in a directory removed when the test ends.
+func BuildEdited(t *testing.T, name, file, old, new string) string {
+	t.Helper()
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(src), old); n != 1 {
+		t.Fatalf("%s holds %q %d times, want once", file, old, n)
+	}
+	dir := t.TempDir()
+	edited := filepath.Join(dir, filepath.Base(file))
+	if err := os.WriteFile(edited, []byte(strings.Replace(string(src), old, new, 1)), 0600); err != nil {
+		t.Fatal(err)
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	overlay, err := json.Marshal(map[string]map[string]string{"Replace": {abs: edited}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	overlayFile := filepath.Join(dir, "overlay.json")
+	if err := os.WriteFile(overlayFile, overlay, 0600); err != nil {
+		t.Fatal(err)
+	}
+	binary := filepath.Join(dir, name)
+	out, err := exec.Command("go", "build", "-overlay", overlayFile, "-o", binary, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build of the edited %s: %v\n%s", file, err, out)
+	}
+	return binary
 }

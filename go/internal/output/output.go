@@ -9,10 +9,10 @@ import (
 	"syscall"
 	"time"
 
-	"fifo-pubsub/go/fifo"
-	"fifo-pubsub/go/framing"
-	"fifo-pubsub/go/report"
-	"fifo-pubsub/go/signals"
+	"fifo-pubsub/go/internal/fifo"
+	"fifo-pubsub/go/internal/framing"
+	"fifo-pubsub/go/internal/report"
+	"fifo-pubsub/go/internal/signals"
 )
 
 // stallLimit is how long, after a stop signal, standard output may take
@@ -25,7 +25,8 @@ const stallLimit = 2 * time.Second
 const pieceMax = framing.FrameMax
 
 // errGaveUp: after a stop signal, standard output took nothing for
-// stallLimit, or a second signal came. Not an error to report.
+// stallLimit, or a second signal came. Not an error to report: the
+// program exits all the same.
 var errGaveUp = errors.New("gave up on standard output")
 
 // Output buffers what the subscriber prints on a descriptor.
@@ -60,8 +61,8 @@ func New(fd int, stop *signals.Stop) *Output {
 }
 
 // Print adds prefix, message and LF to the buffer, first writing the
-// buffer out if they do not fit. A write error is kept and returned by the
-// next Flush; after one, nothing more is written.
+// buffer out if they do not fit. After a write error (reported, and
+// remembered by Failed) nothing more is written.
 func (o *Output) Print(prefix string, message []byte) {
 	if len(o.buf)+len(prefix)+len(message)+1 > cap(o.buf) {
 		o.writeOut()
@@ -73,24 +74,31 @@ func (o *Output) Print(prefix string, message []byte) {
 
 // Flush writes the buffer out, when the pipe has nothing more ready, so
 // nothing waits in it while the pipe is idle. It waits for a slow reader of
-// standard output as long as it takes, until a stop signal comes; from
-// then on it acts as FlushBeforeExit.
+// standard output as long as it takes, until a stop signal comes (then as
+// Finish does). It returns the first write error, already reported.
 func (o *Output) Flush() error {
 	o.writeOut()
 	return o.err
 }
 
-// FlushBeforeExit writes out everything held before the program exits.
-// After a stop signal it waits for a slow standard output as long as that
-// keeps taking bytes, and gives up when it takes nothing for 2 seconds, or
-// at a second signal: then it returns nil, since the program exits all the
-// same. Other write errors are returned.
-func (o *Output) FlushBeforeExit() error {
+// Failed reports whether writing standard output has failed: the
+// subscriber then stops.
+func (o *Output) Failed() bool { return o.err != nil }
+
+// Finish writes out everything held before the program exits, and gives
+// its exit status: 130 or 143 after a stop signal, else 1 if standard
+// output failed, else status. After a stop signal it waits for a slow
+// standard output as long as that keeps taking bytes, and gives up when it
+// takes nothing for 2 seconds, or at a second signal.
+func (o *Output) Finish(status int) int {
 	o.writeOut()
-	if o.err == errGaveUp {
-		return nil
+	switch {
+	case o.stop != nil && o.stop.Requested():
+		return o.stop.ExitStatus()
+	case o.err != nil:
+		return 1
 	}
-	return o.err
+	return status
 }
 
 // writeOut writes the whole buffer, or records why it could not.
@@ -112,12 +120,19 @@ func (o *Output) writeOut() {
 		case err == syscall.EINTR || err == syscall.EAGAIN:
 			continue // nothing written; poll again
 		case err != nil:
-			o.err = errors.New("standard output: " + report.ErrText(err))
+			o.fail(err)
 		}
 		if n > 0 {
 			data = data[n:]
 		}
 	}
+}
+
+// fail records a write error, and reports it: once, since nothing more
+// is written after it.
+func (o *Output) fail(err error) {
+	o.err = errors.New("standard output: " + report.ErrText(err))
+	report.Printf("%v", o.err)
 }
 
 // awaitRoom sleeps until standard output can take bytes. Before a stop
@@ -136,7 +151,7 @@ func (o *Output) awaitRoom() bool {
 		wake, err := o.stop.Await(o.fd, signals.Writable, timeout)
 		switch {
 		case err != nil:
-			o.err = errors.New("standard output: " + report.ErrText(err))
+			o.fail(err)
 			return false
 		case wake == signals.TimedOut:
 			o.err = errGaveUp

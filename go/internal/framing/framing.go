@@ -1,8 +1,7 @@
 // Package framing is the wire format of shared/PROTOCOL.md, section 2: a
-// frame is a message and one LF. On the publisher's side it cuts standard
-// input into lines (LineReader), checks them (Check) and gathers frames
-// into batches for one write each (Batch); on the subscriber's side it
-// cuts what is read from the pipe into frames (Decoder).
+// frame is a message and one LF. The subscriber cuts what it reads from
+// the pipe into frames (Decoder); the publisher checks each line (Check)
+// and gathers frames for one write each (Batch).
 package framing
 
 const (
@@ -18,6 +17,14 @@ const (
 	// ReadChunk is how much one read of standard input or of the pipe asks
 	// for: big reads keep a backlog cheap.
 	ReadChunk = 64 * 1024
+)
+
+// Next is what the subscriber does after a message: go on, or stop.
+type Next int
+
+const (
+	GoOn Next = iota
+	Stop
 )
 
 // IsExit reports whether message asks the subscriber to stop: exactly the

@@ -10,8 +10,14 @@ import (
 	"testing"
 	"time"
 
-	"fifo-pubsub/go/signals"
+	"fifo-pubsub/go/internal/report"
+	"fifo-pubsub/go/internal/signals"
 )
+
+func TestMain(m *testing.M) {
+	report.SetProgram("go-test")
+	os.Exit(m.Run())
+}
 
 func install(t *testing.T) *signals.Stop {
 	t.Helper()
@@ -74,8 +80,8 @@ func TestPrintFlush(t *testing.T) {
 		t.Error("a regular file is written in pieces")
 	}
 	want = messages(out, 5000)
-	if err := out.FlushBeforeExit(); err != nil {
-		t.Fatal(err)
+	if status := out.Finish(0); status != 0 {
+		t.Fatalf("Finish(0) = %d", status)
 	}
 	if b, _ := os.ReadFile(path); !bytes.Equal(b, want) {
 		t.Errorf("file got %d bytes, want %d", len(b), len(want))
@@ -97,24 +103,52 @@ func TestBuffered(t *testing.T) {
 	}
 }
 
-// A reader that has gone is one error, in strerror()'s words.
+// A reader that has gone is one error, in strerror()'s words, reported
+// once; Failed then says stop, and Finish gives status 1.
 func TestBrokenPipe(t *testing.T) {
+	var reports bytes.Buffer
+	report.SetOutput(&reports)
+	defer report.SetOutput(os.Stderr)
 	r, w := pipe(t)
 	out := New(int(w.Fd()), install(t))
 	r.Close()
 	out.Print("Received: ", []byte("a"))
+	if out.Failed() {
+		t.Error("Failed before anything was written")
+	}
 	if err := out.Flush(); err == nil || err.Error() != "standard output: Broken pipe" {
 		t.Errorf("Flush = %v, want standard output: Broken pipe", err)
 	}
-	if err := out.FlushBeforeExit(); err == nil || err.Error() != "standard output: Broken pipe" {
-		t.Errorf("FlushBeforeExit = %v, want the same error again", err)
+	out.Print("Received: ", []byte("b"))
+	if err := out.Flush(); err == nil || !out.Failed() {
+		t.Errorf("Flush = %v, Failed = %v after an error; want the error again, true", err, out.Failed())
+	}
+	if status := out.Finish(0); status != 1 {
+		t.Errorf("Finish(0) = %d, want 1", status)
+	}
+	if want := "go-test: standard output: Broken pipe\n"; reports.String() != want {
+		t.Errorf("reported %q, want %q once", reports.String(), want)
+	}
+}
+
+// Finish gives the status it is given, when nothing went wrong.
+func TestFinishStatus(t *testing.T) {
+	_, w := pipe(t)
+	out := New(int(w.Fd()), install(t))
+	for _, status := range []int{0, 1} {
+		if got := out.Finish(status); got != status {
+			t.Errorf("Finish(%d) = %d", status, got)
+		}
 	}
 }
 
 // After a stop signal, a standard output that takes nothing is given up
-// (FlushBeforeExit returns nil, the program exits all the same); one that
-// keeps taking bytes, however slowly, gets everything.
-func TestFlushBeforeExit(t *testing.T) {
+// (the program exits all the same, 130 after SIGINT, with no error line);
+// one that keeps taking bytes, however slowly, gets everything.
+func TestFinishAfterStop(t *testing.T) {
+	var reports bytes.Buffer
+	report.SetOutput(&reports)
+	defer report.SetOutput(os.Stderr)
 	stop := install(t)
 	if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
 		t.Fatal(err)
@@ -126,8 +160,8 @@ func TestFlushBeforeExit(t *testing.T) {
 	t.Run("stalled", func(t *testing.T) {
 		out := New(smallPipe(t), stop)
 		messages(out, 500)
-		if err := out.FlushBeforeExit(); err != nil {
-			t.Errorf("FlushBeforeExit on a stalled output = %v, want nil (given up)", err)
+		if status := out.Finish(0); status != 130 || reports.Len() != 0 {
+			t.Errorf("Finish on a stalled output = %d, reports %q; want 130 and none", status, reports.String())
 		}
 	})
 
@@ -149,8 +183,8 @@ func TestFlushBeforeExit(t *testing.T) {
 			}
 		}()
 		want := messages(out, 3000) // about 200 KB: longer than 2 s to read
-		if err := out.FlushBeforeExit(); err != nil {
-			t.Fatal(err)
+		if status := out.Finish(0); status != 130 {
+			t.Fatalf("Finish = %d, want 130", status)
 		}
 		w.Close()
 		if b := <-got; !bytes.Equal(b, want) {
@@ -165,8 +199,8 @@ func TestFlushBeforeExit(t *testing.T) {
 			time.Sleep(100 * time.Millisecond)
 			syscall.Kill(os.Getpid(), syscall.SIGTERM)
 		}()
-		if err := out.FlushBeforeExit(); err != nil {
-			t.Errorf("FlushBeforeExit after a second signal = %v, want nil", err)
+		if status := out.Finish(0); status != 130 || reports.Len() != 0 {
+			t.Errorf("Finish after a second signal = %d, reports %q; want 130 and none", status, reports.String())
 		}
 		if stop.Count() != 2 || stop.ExitStatus() != 130 {
 			t.Errorf("count %d, status %d; want 2 and the first signal's 130", stop.Count(), stop.ExitStatus())

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"syscall"
 
-	"fifo-pubsub/go/report"
+	"fifo-pubsub/go/internal/report"
 )
 
 // pathError is an error about a path, printed as "PATH: text", the text

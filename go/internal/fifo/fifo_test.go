@@ -3,7 +3,7 @@ package fifo
 import (
 	"bufio"
 	"bytes"
-	"io"
+	"errors"
 	"net"
 	"os"
 	"path/filepath"
@@ -11,10 +11,11 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 
-	"fifo-pubsub/go/framing"
-	"fifo-pubsub/go/report"
-	"fifo-pubsub/go/signals"
+	"fifo-pubsub/go/internal/framing"
+	"fifo-pubsub/go/internal/report"
+	"fifo-pubsub/go/internal/signals"
 )
 
 func TestMain(m *testing.M) {
@@ -132,7 +133,7 @@ func TestPrepareRefusesAnotherUsersFIFO(t *testing.T) {
 		if got := errText(Prepare(p)); got != want {
 			t.Errorf("Prepare = %q, want %q", got, want)
 		}
-		if _, err := OpenReader(p); errText(err) != want {
+		if _, err := OpenReader(p, nil); errText(err) != want {
 			t.Errorf("OpenReader, the fstat check: %q, want %q", errText(err), want)
 		}
 	}
@@ -145,7 +146,7 @@ func TestOpenChecksWhatItOpened(t *testing.T) {
 	if err := os.WriteFile(file, nil, 0600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := OpenReader(file); errText(err) != file+": exists and is not a named pipe" {
+	if _, err := OpenReader(file, nil); errText(err) != file+": exists and is not a named pipe" {
 		t.Errorf("OpenReader(file) = %v", err)
 	}
 	if _, err := OpenWriter(file); errText(err) != file+": exists and is not a named pipe" {
@@ -153,14 +154,14 @@ func TestOpenChecksWhatItOpened(t *testing.T) {
 	}
 	all := filepath.Join(dir, "all")
 	mkfifo(t, all, 0622)
-	if _, err := OpenReader(all); errText(err) != all+": other users may write to it (mode 0622), so they could inject messages" {
+	if _, err := OpenReader(all, nil); errText(err) != all+": other users may write to it (mode 0622), so they could inject messages" {
 		t.Errorf("OpenReader(o+w) = %v", err)
 	}
 	link := filepath.Join(dir, "link")
 	if err := os.Symlink(all, link); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := OpenReader(link); errText(err) != link+": is a symbolic link, not a named pipe" {
+	if _, err := OpenReader(link, nil); errText(err) != link+": is a symbolic link, not a named pipe" {
 		t.Errorf("OpenReader(link) = %v", err)
 	}
 }
@@ -228,23 +229,23 @@ func TestWriterSendAfterSubscriberLeft(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	batch := framing.NewBatch()
+	batch := w.Batch
 	batch.Add([]byte("one"))
-	if err := w.Send(batch); err != nil || !batch.Empty() {
+	if err := w.Send(); err != nil || !batch.Empty() {
 		t.Fatalf("Send: %v, batch left %q", err, batch.Bytes())
 	}
 	if got := readNow(t, first); got != "one\n" {
 		t.Fatalf("read %q", got)
 	}
 	batch.Add([]byte("left"))
-	if err := w.Send(batch); err != nil {
+	if err := w.Send(); err != nil {
 		t.Fatal(err)
 	}
 	syscall.Close(first) // "left" stays unread in the pipe
 
 	batch.Add([]byte("two"))
 	sent := make(chan error)
-	go func() { sent <- w.Send(batch) }()
+	go func() { sent <- w.Send() }()
 	reports.expect(t, "go-test: "+path+": subscriber went away (broken pipe)")
 	reports.expect(t, "go-test: "+path+": waiting for a subscriber")
 	second := openRaw(t, path, syscall.O_RDONLY|syscall.O_NONBLOCK)
@@ -284,44 +285,65 @@ func TestOpenWriterWaits(t *testing.T) {
 	}
 }
 
-// Read tells bytes, end of file and "nothing yet" apart; Wait sleeps until
-// there is something, and a stop signal wakes it.
-func TestReaderReadWaitReopen(t *testing.T) {
-	stop, err := signals.Install(signals.StopCleanly)
-	if err != nil {
-		t.Fatal(err)
+// flushes counts the flushes of standard output.
+type flushes struct{ n int }
+
+func (f *flushes) Flush() error { f.n++; return nil }
+
+// messages takes every message the decoder holds.
+func messages(frames *framing.Decoder) string {
+	var got []string
+	for m, ok := frames.Next(); ok; m, ok = frames.Next() {
+		got = append(got, string(m))
 	}
+	return strings.Join(got, "|")
+}
+
+// openScratch makes a FIFO in a directory of the test's and opens it as
+// the subscriber does.
+func openScratch(t *testing.T, stop *signals.Stop) (string, *Reader) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "p")
 	if err := Prepare(path); err != nil {
 		t.Fatal(err)
 	}
-	r, err := OpenReader(path)
+	r, err := OpenReader(path, stop)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
-	chunk := make([]byte, framing.ReadChunk)
+	t.Cleanup(func() { r.Close() })
+	return path, r
+}
 
-	w := openRaw(t, path, syscall.O_WRONLY|syscall.O_NONBLOCK)
-	if n, err := r.Read(chunk); n != 0 || err != ErrNotReady {
-		t.Fatalf("empty pipe with a writer: %d, %v; want ErrNotReady", n, err)
-	}
-	if _, err := syscall.Write(w, []byte("abc\n")); err != nil {
+// Read gives the decoder what the pipe holds, flushing standard output
+// before it sleeps; at end of file the fragment is a message; after
+// Reopen it waits again, until a stop signal.
+func TestReaderRead(t *testing.T) {
+	stop, err := signals.Install(signals.StopCleanly)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if ready, err := r.Wait(stop); !ready || err != nil {
-		t.Fatalf("Wait = %v, %v", ready, err)
+	path, r := openScratch(t, stop)
+	frames := framing.NewDecoder(path, nil)
+	out := &flushes{}
+
+	w := openRaw(t, path, syscall.O_WRONLY|syscall.O_NONBLOCK)
+	if _, err := syscall.Write(w, []byte("abc\nde")); err != nil {
+		t.Fatal(err)
 	}
-	if n, err := r.Read(chunk); err != nil || string(chunk[:n]) != "abc\n" {
-		t.Fatalf("Read = %q, %v", chunk[:n], err)
+	if got, err := r.Read(frames, out); got != Bytes || err != nil || messages(frames) != "abc" {
+		t.Fatalf("Read = %v, %v; want Bytes and abc", got, err)
+	}
+	if out.n == 0 {
+		t.Error("standard output was not flushed before the wait")
 	}
 	syscall.Close(w)
-	if n, err := r.Read(chunk); n != 0 || err != io.EOF {
-		t.Fatalf("no writer left: %d, %v; want EOF", n, err)
+	if got, err := r.Read(frames, out); got != EndOfFile || err != nil || messages(frames) != "de" {
+		t.Fatalf("Read = %v, %v; want EndOfFile and the fragment de", got, err)
 	}
 
 	// Reopen: a FIFO removed meanwhile is made again; the new descriptor
-	// has had no writer, so Wait sleeps until a stop signal.
+	// has had no writer, so Read sleeps until a stop signal.
 	if err := os.Remove(path); err != nil {
 		t.Fatal(err)
 	}
@@ -335,8 +357,8 @@ func TestReaderReadWaitReopen(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 		syscall.Kill(os.Getpid(), syscall.SIGTERM)
 	}()
-	if ready, err := r.Wait(stop); ready || err != nil {
-		t.Fatalf("Wait after SIGTERM = %v, %v; want false", ready, err)
+	if got, err := r.Read(frames, out); got != Stopped || err != nil {
+		t.Fatalf("Read after SIGTERM = %v, %v; want Stopped", got, err)
 	}
 	if stop.ExitStatus() != 143 {
 		t.Errorf("exit status %d, want 143", stop.ExitStatus())
@@ -354,10 +376,109 @@ func TestReaderReadWaitReopen(t *testing.T) {
 	}
 }
 
-// ReadRestOfFrame takes the rest of one frame and not a byte more: up to
+// failedOutput is a standard output that has failed.
+type failedOutput struct{}
+
+func (failedOutput) Flush() error { return errors.New("standard output: Broken pipe") }
+
+// When standard output has failed, Read does not sleep: it says stop.
+func TestReaderReadStopsWhenOutputFailed(t *testing.T) {
+	stop, err := signals.Install(signals.StopCleanly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, r := openScratch(t, stop)
+	if got, err := r.Read(framing.NewDecoder(path, nil), failedOutput{}); got != Stopped || err != nil {
+		t.Errorf("Read = %v, %v; want Stopped", got, err)
+	}
+}
+
+// While it waits, a reader follows its path: removed, the FIFO is made
+// again; replaced by a new FIFO, it moves there; replaced by anything
+// else, Read fails as the checks say. Within about a second, each time.
+func TestReaderFollowsPath(t *testing.T) {
+	stop, err := signals.Install(signals.StopCleanly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		replace func(path string) error // after the FIFO is removed
+		err     string                  // Read's error; "" means bytes come
+	}{
+		{"removed", func(string) error { return nil }, ""},
+		{"replaced by a new FIFO", func(p string) error { return syscall.Mkfifo(p, 0600) }, ""},
+		{"replaced by a file", func(p string) error { return os.WriteFile(p, []byte("keep"), 0600) }, "exists and is not a named pipe"},
+		{"replaced by a symbolic link", func(p string) error { return os.Symlink("/dev/null", p) }, "is a symbolic link, not a named pipe"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path, r := openScratch(t, stop)
+			frames := framing.NewDecoder(path, nil)
+			type result struct {
+				got Got
+				err error
+			}
+			done := make(chan result, 1)
+			go func() {
+				got, err := r.Read(frames, &flushes{})
+				done <- result{got, err}
+			}()
+			time.Sleep(100 * time.Millisecond) // it waits on the old FIFO
+			if err := os.Remove(path); err != nil {
+				t.Fatal(err)
+			}
+			if err := tt.replace(path); err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			if tt.err == "" {
+				w := openWhenReader(t, path, 3*time.Second)
+				defer syscall.Close(w)
+				if _, err := syscall.Write(w, []byte("hi\n")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			select {
+			case res := <-done:
+				want := ""
+				if tt.err != "" {
+					want = path + ": " + tt.err
+				}
+				if errText(res.err) != want || (tt.err == "" && (res.got != Bytes || messages(frames) != "hi")) {
+					t.Errorf("Read = %v, %v; want %q and the message hi", res.got, res.err, want)
+				}
+			case <-time.After(3 * time.Second):
+				t.Fatal("Read did not follow the path within 3 s")
+			}
+			if took := time.Since(start); took > 2*time.Second {
+				t.Errorf("it took %v to follow the path", took)
+			}
+		})
+	}
+}
+
+// openWhenReader opens path for writing as soon as a reader holds it,
+// within limit.
+func openWhenReader(t *testing.T, path string, limit time.Duration) int {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		fd, err := syscall.Open(path, syscall.O_WRONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+		if err == nil {
+			return fd
+		}
+		if (err != syscall.ENXIO && err != syscall.ENOENT) || time.Now().After(deadline) {
+			t.Fatalf("no reader on %s: %v", path, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// readRestOfFrame takes the rest of one frame and not a byte more: up to
 // its LF; up to what a writer wrote of it, or to end of file; and at most
 // MessageMax+2 bytes of an overlong one. The rest stays in the pipe.
-func TestReadRestOfFrame(t *testing.T) {
+func TestReadingTheRestOfAFrame(t *testing.T) {
 	long := strings.Repeat("x", 5000) + "\nb\n"
 	tests := []struct {
 		name, pipe string
@@ -377,7 +498,7 @@ func TestReadRestOfFrame(t *testing.T) {
 			if err := Prepare(path); err != nil {
 				t.Fatal(err)
 			}
-			r, err := OpenReader(path)
+			r, err := OpenReader(path, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -392,9 +513,9 @@ func TestReadRestOfFrame(t *testing.T) {
 				defer syscall.Close(w)
 			}
 			chunk := make([]byte, framing.ReadChunk)
-			n, err := r.ReadRestOfFrame(chunk)
+			n, err := r.readRestOfFrame(chunk)
 			if err != nil || string(chunk[:n]) != tt.rest {
-				t.Errorf("ReadRestOfFrame = %q, %v; want %q", chunk[:n], err, tt.rest)
+				t.Errorf("readRestOfFrame = %q, %v; want %q", chunk[:n], err, tt.rest)
 			}
 			left := make([]byte, framing.ReadChunk)
 			m, _ := syscall.Read(r.fd, left)
@@ -421,7 +542,7 @@ func TestGuardStdStreams(t *testing.T) {
 		if err := Prepare(path); err != nil {
 			os.Exit(4)
 		}
-		r, err := OpenReader(path)
+		r, err := OpenReader(path, nil)
 		if err != nil || r.fd <= 2 {
 			os.Exit(5)
 		}
@@ -453,4 +574,160 @@ func TestTerminalChecks(t *testing.T) {
 	if !InputWaiting(int(r.Fd())) {
 		t.Error("InputWaiting misses two bytes in a pipe")
 	}
+}
+
+// A publisher waiting for a subscriber follows its path too: removed, the
+// FIFO is made again; replaced by a new FIFO, it opens that one when a
+// subscriber comes; replaced by a file, it fails and leaves it unchanged.
+func TestOpenWriterFollowsPath(t *testing.T) {
+	tests := []struct {
+		name    string
+		replace func(path string) error
+		err     string // OpenWriter's error; "" means a subscriber comes
+	}{
+		{"removed", func(string) error { return nil }, ""},
+		{"replaced by a new FIFO", func(p string) error { return syscall.Mkfifo(p, 0600) }, ""},
+		{"replaced by a file", func(p string) error { return os.WriteFile(p, []byte("keep"), 0600) }, "exists and is not a named pipe"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			reports := catchReports(t)
+			path := filepath.Join(t.TempDir(), "p")
+			mkfifo(t, path, 0600)
+			type result struct {
+				w   *Writer
+				err error
+			}
+			opened := make(chan result, 1)
+			go func() {
+				w, err := OpenWriter(path)
+				opened <- result{w, err}
+			}()
+			reports.expect(t, "go-test: "+path+": waiting for a subscriber")
+			if err := os.Remove(path); err != nil {
+				t.Fatal(err)
+			}
+			if err := tt.replace(path); err != nil {
+				t.Fatal(err)
+			}
+			var sub int
+			if tt.err == "" {
+				deadline := time.Now().Add(3 * time.Second)
+				for !isFIFO(path) && time.Now().Before(deadline) {
+					time.Sleep(10 * time.Millisecond)
+				}
+				sub = openRaw(t, path, syscall.O_RDONLY|syscall.O_NONBLOCK)
+				defer syscall.Close(sub)
+			}
+			var res result
+			select {
+			case res = <-opened:
+			case <-time.After(3 * time.Second):
+				t.Fatal("OpenWriter did not follow the path within 3 s")
+			}
+			if tt.err != "" {
+				if want := path + ": " + tt.err; errText(res.err) != want {
+					t.Errorf("OpenWriter = %v, want %q", res.err, want)
+				}
+				if b, _ := os.ReadFile(path); string(b) != "keep" {
+					t.Errorf("the file was changed: %q", b)
+				}
+				return
+			}
+			if res.err != nil {
+				t.Fatal(res.err)
+			}
+			defer res.w.Close()
+			res.w.Batch.Add([]byte("hi"))
+			if err := res.w.Send(); err != nil {
+				t.Fatal(err)
+			}
+			if got := readNow(t, sub); got != "hi\n" {
+				t.Errorf("the subscriber on the new FIFO read %q", got)
+			}
+		})
+	}
+}
+
+func isFIFO(path string) bool {
+	var st syscall.Stat_t
+	return syscall.Lstat(path, &st) == nil && st.Mode&syscall.S_IFMT == syscall.S_IFIFO
+}
+
+// Close sends the batch and waits until a subscriber has taken every byte:
+// a subscriber stopped and replaced meanwhile still gets them. After a
+// second it says once how many bytes wait; a subscriber that reads at
+// once makes it say nothing.
+func TestWriterCloseDrains(t *testing.T) {
+	reports := catchReports(t)
+	path := filepath.Join(t.TempDir(), "p")
+	mkfifo(t, path, 0600)
+
+	first := openRaw(t, path, syscall.O_RDONLY|syscall.O_NONBLOCK)
+	w, err := OpenWriter(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Batch.Add([]byte("one"))
+	closed := make(chan error, 1)
+	start := time.Now()
+	go func() { closed <- w.Close() }()
+	reports.expect(t, "go-test: "+path+": waiting for a subscriber to take 4 bytes")
+	if took := time.Since(start); took < time.Second {
+		t.Errorf("the notice came after %v, before a second", took)
+	}
+	select {
+	case err := <-closed:
+		t.Fatalf("Close returned (%v) with 4 bytes still in the pipe", err)
+	default:
+	}
+	syscall.Close(first) // the subscriber dies; the bytes stay in the pipe
+	second := openRaw(t, path, syscall.O_RDONLY|syscall.O_NONBLOCK)
+	defer syscall.Close(second)
+	if got := readNow(t, second); got != "one\n" {
+		t.Errorf("the restarted subscriber read %q, want %q", got, "one\n")
+	}
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("Close did not return once the pipe was empty")
+	}
+
+	// A subscriber that reads at once: no notice.
+	w, err = OpenWriter(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Batch.Add([]byte("two"))
+	go func() { closed <- w.Close() }()
+	waitReadable(t, second)
+	if got := readNow(t, second); got != "two\n" {
+		t.Errorf("read %q, want %q", got, "two\n")
+	}
+	if err := <-closed; err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case line := <-reports:
+		t.Errorf("unexpected report %q", line)
+	default:
+	}
+}
+
+// waitReadable sleeps until fd has bytes to read, for 10 s at most.
+func waitReadable(t *testing.T, fd int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		var n int32
+		_, _, errno := syscall.Syscall(syscall.SYS_IOCTL, uintptr(fd), uintptr(syscall.TIOCINQ), uintptr(unsafe.Pointer(&n)))
+		if errno == 0 && n > 0 {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatal("nothing to read after 10 s")
 }

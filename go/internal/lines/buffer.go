@@ -1,7 +1,7 @@
-package framing
+package lines
 
-// How LineReader reads standard input: the steps of bufio.Reader's
-// ReadSlice('\n'), on LineReader's own buffer, keeping the position of the
+// How Reader reads standard input: the steps of bufio.Reader's
+// ReadSlice('\n'), on a buffer of its own, keeping the position of the
 // next LF up to date as bytes come in and lines go out.
 
 import (
@@ -21,62 +21,62 @@ const maxEmptyReads = 100
 // as bufio.Reader.ReadSlice('\n') does: reading more while there is none,
 // the rest of the buffer with the error a read met, or a full buffer with
 // errBufferFull. The slice is valid until the next read.
-func (lr *LineReader) readSlice() ([]byte, error) {
+func (r *Reader) readSlice() ([]byte, error) {
 	for {
-		if lr.lf >= 0 {
-			data := lr.buf[lr.start : lr.lf+1]
-			lr.start = lr.lf + 1
-			lr.lf = lr.indexLF(lr.start)
+		if r.lf >= 0 {
+			data := r.buf[r.start : r.lf+1]
+			r.start = r.lf + 1
+			r.lf = r.indexLF(r.start)
 			return data, nil
 		}
-		if lr.readErr != nil {
-			err := lr.readErr
-			lr.readErr = nil
-			return lr.takeAll(), err
+		if r.readErr != nil {
+			err := r.readErr
+			r.readErr = nil
+			return r.takeAll(), err
 		}
-		if lr.end-lr.start == len(lr.buf) {
-			return lr.takeAll(), errBufferFull
+		if r.end-r.start == len(r.buf) {
+			return r.takeAll(), errBufferFull
 		}
-		lr.fill()
+		r.fill()
 	}
 }
 
 // takeAll empties the buffer, returning what it held.
-func (lr *LineReader) takeAll() []byte {
-	data := lr.buf[lr.start:lr.end]
-	lr.start = lr.end
+func (r *Reader) takeAll() []byte {
+	data := r.buf[r.start:r.end]
+	r.start = r.end
 	return data
 }
 
 // fill moves what is left of a line to the front of the buffer and reads
 // once after it (reads that bring nothing and no error are retried).
-func (lr *LineReader) fill() {
-	if lr.start > 0 {
-		lr.end = copy(lr.buf, lr.buf[lr.start:lr.end])
-		lr.start = 0
+func (r *Reader) fill() {
+	if r.start > 0 {
+		r.end = copy(r.buf, r.buf[r.start:r.end])
+		r.start = 0
 	}
 	for i := 0; i < maxEmptyReads; i++ {
-		n, err := lr.in.Read(lr.buf[lr.end:])
-		if n < 0 || n > len(lr.buf)-lr.end {
-			panic("framing: reader returned an impossible count")
+		n, err := r.in.Read(r.buf[r.end:])
+		if n < 0 || n > len(r.buf)-r.end {
+			panic("lines: reader returned an impossible count")
 		}
-		old := lr.end
-		lr.end += n
-		lr.lf = lr.indexLF(old) // there was no LF before old
+		old := r.end
+		r.end += n
+		r.lf = r.indexLF(old) // there was no LF before old
 		if err != nil {
-			lr.readErr = err
+			r.readErr = err
 			return
 		}
 		if n > 0 {
 			return
 		}
 	}
-	lr.readErr = io.ErrNoProgress
+	r.readErr = io.ErrNoProgress
 }
 
 // indexLF is the index in buf of the first LF in buf[from:end], or -1.
-func (lr *LineReader) indexLF(from int) int {
-	i := bytes.IndexByte(lr.buf[from:lr.end], '\n')
+func (r *Reader) indexLF(from int) int {
+	i := bytes.IndexByte(r.buf[from:r.end], '\n')
 	if i < 0 {
 		return -1
 	}
