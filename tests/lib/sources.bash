@@ -195,9 +195,9 @@ branch_points() {
 }
 
 # main_calls FILE: the functions main calls, one a line as written
-# (fifo_prepare, fifo.Prepare, pipe.read), keywords and type conversions
-# left out.
+# (fifo_prepare, fifo.Prepare, pipe.read), keywords, type conversions and
+# the language's own exit (os.Exit, sys.exit) left out.
 main_calls() {
   main_code "$1" | grep -oE '[A-Za-z_][A-Za-z0-9_.]*\(' | tr -d '(' |
-    grep -vxE 'if|for|while|switch|return|sizeof|func|not|and|or|in|elif|int|bool|len' | sort -u
+    grep -vxE 'if|for|while|switch|return|sizeof|func|not|and|or|in|elif|int|bool|len|os\.Exit|sys\.exit' | sort -u
 }

@@ -6,14 +6,14 @@
 // "exit" asks the subscriber to stop, and ends the publisher.
 //
 // Each message goes into the pipe as one frame, the message and a newline.
-// WriteMessage adds the frame to a batch, and the batch goes into the
-// pipe in a single write() of at most 4096 bytes: a write that size to a
-// pipe is atomic, so frames from several publishers never mix. The batch is
-// sent when the next frame does not fit, before the publisher waits for
-// more input, and at the end. Opening the pipe waits for a subscriber; if
-// the subscriber goes away, the publisher waits for the next one and sends
-// it what the failed write could not deliver. Before it closes the pipe it
-// waits until a subscriber has taken every frame.
+// write_message (WriteMessage in Go) adds the frame to a batch, and the batch
+// goes into the pipe in a single write() of at most 4096 bytes: a write that
+// size to a pipe is atomic, so frames from several publishers never mix. The
+// batch is sent when the next frame does not fit, before the publisher waits
+// for more input, and at the end. Opening the pipe waits for a subscriber; if
+// the subscriber goes away, the publisher waits for the next one and sends it
+// what the failed write could not deliver. Before it closes the pipe it waits
+// until a subscriber has taken every frame.
 //
 // The wire format is in shared/PROTOCOL.md. The same program in C, Go and
 // Python: c/publisher.c, go/cmd/publisher/publisher.go, python/publisher.py.
