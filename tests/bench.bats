@@ -7,7 +7,7 @@
 load "${TESTS_DIR:-$BATS_TEST_DIRNAME}/lib/common"
 
 @test "BENCH_QUICK=1 tests/bench/run: exit 0, a row for every pair and every reference point" {
-  run timeout 300 env BENCH_QUICK=1 "$REPO_DIR/tools/bench"
+  run timeout 300 env BENCH_QUICK=1 "$REPO_DIR/tests/bench/run"
   [[ $status -eq 0 ]] || fail "tests/bench/run exited with status $status:
 $output"
   local row rows=(

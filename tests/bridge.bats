@@ -30,7 +30,7 @@ setup() {
       skip "$tool is not installed (Debian: mosquitto, mosquitto-clients), so there is no broker to test with"
   done
   # shellcheck disable=SC1091 # tools/lint checks the helper on its own
-  . "$REPO_DIR/tools/bridge-broker.bash"
+  . "$REPO_DIR/examples/bridge/bridge-broker.bash"
   PORT=$(bridge_free_port)
   bridge_broker_config "$T/mosquitto.conf" "$PORT"
   BROKERS=0
@@ -80,7 +80,7 @@ start_far_side() {
   local k=$1 times=${2:-1}
   # shellcheck disable=SC2016 # expanded by the inner bash
   spawn "far$k" - bash -c 'set -o pipefail; . "$1"; shift; bridge_far_side "$@"' far \
-    "$REPO_DIR/tools/bridge-broker.bash" "$PORT" "dashboard-$k" "$T/dashboard-$k" "$BIN_DIR/${FAR_PUB[k]}-publisher"
+    "$REPO_DIR/examples/bridge/bridge-broker.bash" "$PORT" "dashboard-$k" "$T/dashboard-$k" "$BIN_DIR/${FAR_PUB[k]}-publisher"
   wait_until "far$k" "subscribed as dashboard-$k" subscribed_times "dashboard-$k" "$times"
 }
 
@@ -88,7 +88,7 @@ start_far_side() {
 start_near_side() {
   # shellcheck disable=SC2016 # expanded by the inner bash
   spawn near - bash -c 'set -o pipefail; . "$1"; shift; bridge_near_side "$@"' near \
-    "$REPO_DIR/tools/bridge-broker.bash" "$PORT" "$T/sensors" "$BIN_DIR/$NEAR_SUB-subscriber"
+    "$REPO_DIR/examples/bridge/bridge-broker.bash" "$PORT" "$T/sensors" "$BIN_DIR/$NEAR_SUB-subscriber"
   wait_sub_ready near "$T/sensors"
   wait_until near "connected as warehouse-sensors" connected warehouse-sensors
 }
@@ -279,7 +279,7 @@ finish_dashboards() {
 }
 
 @test "examples/bridge/bridge: two dashboards each count every reading, and the broker is gone afterwards" {
-  run_fg tool - env TMPDIR="$T" READINGS=25 "$REPO_DIR/tools/bridge"
+  run_fg tool - env TMPDIR="$T" READINGS=25 "$REPO_DIR/examples/bridge/bridge"
   expect_status tool 0
   tail -n 2 "$T/tool.out" >"$T/summaries"
   assert_same_bytes "examples/bridge/bridge's summaries" <(
@@ -291,7 +291,7 @@ finish_dashboards() {
 }
 
 @test "examples/bridge/bridge stopped in the middle: the broker and every relay stop with it" {
-  spawn tool - env TMPDIR="$T" READINGS=100000 "$REPO_DIR/tools/bridge"
+  spawn tool - env TMPDIR="$T" READINGS=100000 "$REPO_DIR/examples/bridge/bridge"
   wait_until tool "carrying readings" tool_bridge_running
   signal_prog tool INT
   finish tool

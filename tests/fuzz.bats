@@ -21,7 +21,7 @@ assert_executions() {
 }
 
 @test "libFuzzer on the C frame decoder: saved inputs replayed, a short run finds nothing" {
-  FUZZ_SECONDS=$SMOKE run timeout $((SMOKE + 4 * HANG)) "$REPO_DIR/tools/fuzz" c
+  FUZZ_SECONDS=$SMOKE run timeout $((SMOKE + 4 * HANG)) "$REPO_DIR/tests/fuzz/run" c
   assert_success
   assert_line --regexp '^fuzz: c: replaying [1-9][0-9]* saved inputs$'
   assert_executions c
@@ -29,13 +29,13 @@ assert_executions() {
 }
 
 @test "Go's fuzzing of go/framing: a short run finds nothing" {
-  FUZZ_SECONDS=$SMOKE run timeout $((SMOKE + 6 * HANG)) "$REPO_DIR/tools/fuzz" go
+  FUZZ_SECONDS=$SMOKE run timeout $((SMOKE + 6 * HANG)) "$REPO_DIR/tests/fuzz/run" go
   assert_success
   assert_executions 'go: FuzzFraming'
 }
 
 @test "the differential fuzzer: saved inputs replayed, then every program agrees on new streams" {
-  FUZZ_SECONDS=$SMOKE run timeout $((SMOKE + 6 * HANG)) "$REPO_DIR/tools/fuzz" differential
+  FUZZ_SECONDS=$SMOKE run timeout $((SMOKE + 6 * HANG)) "$REPO_DIR/tests/fuzz/run" differential
   assert_success
   assert_line --regexp '^differential: [1-9][0-9]* saved inputs replayed, all programs agree$'
   assert_line --regexp '^differential: [1-9][0-9]* streams, [1-9][0-9]* program runs in [0-9]+ s; all programs agree$'

@@ -16,7 +16,7 @@ count_of() {
 
 @test "soak: publishers and subscribers killed at random; nothing duplicated or corrupted, every loss explained" {
   local seconds=${SOAK_SMOKE_SECONDS:-5}
-  SOAK_SECONDS=$seconds run timeout $((seconds + 6 * HANG)) "$REPO_DIR/tools/soak"
+  SOAK_SECONDS=$seconds run timeout $((seconds + 6 * HANG)) "$REPO_DIR/tests/soak/run"
   assert_success
   assert_line 'soak: passed'
   [[ $(count_of duplicated) == 0 ]] || fail "duplicated is not 0:"$'\n'"$output"
@@ -40,7 +40,7 @@ count_of() {
   ln -s "$BIN_DIR/c-subscriber" "$T/bin/"
   ln -s "$TESTS_DIR/soak/faulty-publisher" "$T/bin/faulty-publisher"
   BIN_DIR=$T/bin SOAK_EVENTS=0 SOAK_PUBLISHERS=1 SOAK_SUBSCRIBERS=1 SOAK_SECONDS=2 \
-    run timeout $((2 + 6 * HANG)) "$REPO_DIR/tools/soak"
+    run timeout $((2 + 6 * HANG)) "$REPO_DIR/tests/soak/run"
   assert_failure 1
   assert_line 'soak: FAILED'
   [[ $(count_of duplicated) == 1 ]] || fail "duplicated is not 1:"$'\n'"$output"

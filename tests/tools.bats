@@ -22,9 +22,9 @@ load "${TESTS_DIR:-$BATS_TEST_DIRNAME}/lib/common"
 }
 
 @test "make demo without a terminal: every pair, the same bytes every run, status 0" {
-  run_fg first - timeout 120 "$REPO_DIR/tools/demo"
+  run_fg first - timeout 120 "$REPO_DIR/examples/demo/demo"
   expect_status first 0
-  run_fg second - timeout 120 "$REPO_DIR/tools/demo"
+  run_fg second - timeout 120 "$REPO_DIR/examples/demo/demo"
   expect_status second 0
   assert_same_bytes "the second run's output" "$T/first.out" "$T/second.out"
   local pub sub
@@ -41,7 +41,7 @@ load "${TESTS_DIR:-$BATS_TEST_DIRNAME}/lib/common"
 
 # warehouse SUB: make warehouse with SUB as the dashboard's subscriber.
 warehouse() {
-  SPAWN_STDOUT=$T/wh-$1.out run_fg "wh-$1" - env SUB="$1" READINGS=100 "$REPO_DIR/tools/warehouse"
+  SPAWN_STDOUT=$T/wh-$1.out run_fg "wh-$1" - env SUB="$1" READINGS=100 "$REPO_DIR/examples/warehouse/warehouse"
   expect_status "wh-$1" 0
   assert_same_bytes "make warehouse's summary" <(echo "warehouse: 4 sensors, sent 400, received 400, lost 0, duplicated 0, garbled 0") "$T/wh-$1.out"
 }
@@ -63,7 +63,7 @@ warehouse() {
   # twice, and one line is two readings run together.
   printf '%s\n' 'sensor-1 #1 20.0C' 'sensor-1 #2 20.1C' 'sensor-1 #3 20.2C' \
     'sensor-2 #1 19.0C' 'sensor-2 #2 19.1C' 'sensor-2 #2 19.1C' 'sensor-2 #3 1sensor-1 #4 19.0C' exit >"$T/readings"
-  run_fg board "$T/readings" "$REPO_DIR/tools/dashboard" --expect 3 --sensors 2
+  run_fg board "$T/readings" "$REPO_DIR/examples/warehouse/dashboard" --expect 3 --sensors 2
   expect_status board 1
   assert_out_lines board "warehouse: 2 sensors, sent 6, received 6, lost 1, duplicated 1, garbled 1"
 }
@@ -196,7 +196,7 @@ PY
 }
 
 @test "make bugs: the tutorial's merged messages and its panic show, next to ours" {
-  SPAWN_STDOUT=$T/bugs.out run_fg bugs - timeout 300 "$REPO_DIR/tools/bugs"
+  SPAWN_STDOUT=$T/bugs.out run_fg bugs - timeout 300 "$REPO_DIR/examples/bugs/bugs"
   expect_status bugs 0
   # Scene 1: three lines in one open come out as one message.
   grep -qxF "    Received: one" "$T/bugs.out" && grep -qxF "    two" "$T/bugs.out" ||
