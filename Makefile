@@ -33,7 +33,7 @@ GO_SRC := $(shell find go -name '*.go') go/go.mod
 PROGRAMS := bin/c-publisher bin/c-subscriber bin/go-publisher bin/go-subscriber \
             bin/python-publisher bin/python-subscriber
 
-.PHONY: all help deps deps-run demo cast bugs warehouse bridge test test-c test-go test-python test-matrix lint test-asan test-valgrind fuzz soak bench clean
+.PHONY: all help deps deps-run demo cast bugs warehouse bridge test test-c test-go test-python test-matrix lint test-asan test-valgrind fuzz soak bench conformance conformance-matrix clean
 
 ## all: build every program into bin/ (what `make` alone does)
 all: $(PROGRAMS)
@@ -42,7 +42,7 @@ all: $(PROGRAMS)
 help:
 	@echo "Targets (settings such as PUB=go SUB=python go after the target):"
 	@awk '/^## [a-z-]+: / { name = $$2; sub(/:$$/, "", name); text = $$0; \
-	  sub(/^## [a-z-]+: /, "", text); printf "  make %-14s %s\n", name, text }' $(MAKEFILE_LIST)
+	  sub(/^## [a-z-]+: /, "", text); printf "  make %-18s %s\n", name, text }' $(MAKEFILE_LIST)
 
 ## deps: install what building, running and testing need (apt-get), or say what
 deps:
@@ -205,6 +205,22 @@ cast: deps all
 ## bench: throughput, latency and memory of every pair, about 2 min (BENCH_QUICK=1: seconds; SAVE=1: update tests/bench/results.*)
 bench: deps all
 	@SAVE='$(SAVE)' tests/bench/run
+
+# PROGRAM is one command line: "./my-subscriber", or "cat {pipe}" with
+# ROLE=subscriber; ARGS passes more options ("--only vector/").
+PROGRAM ?=
+ROLE ?=
+ARGS ?=
+## conformance: the conformance kit on one program: make conformance PROGRAM="./my-subscriber" (ROLE=, ARGS=)
+conformance:
+	@if [ -z "$$CONFORMANCE_PROGRAM" ]; then echo 'usage: make conformance PROGRAM="./my-subscriber" [ROLE=subscriber] [ARGS="--only vector/"]' >&2; exit 2; fi
+	@tests/conformance $(if $(ROLE),--role $(ROLE)) $(ARGS) -- "$$CONFORMANCE_PROGRAM"
+
+conformance: export CONFORMANCE_PROGRAM = $(PROGRAM)
+
+## conformance-matrix: the kit on every program of bin/ and on cat, shell, awk, socat and the tutorial's designs: tests/conformance-matrix/results.{md,svg}
+conformance-matrix: all
+	@tests/conformance-matrix/run
 
 ## clean: remove bin/ and build/
 clean:

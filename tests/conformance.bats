@@ -1,0 +1,118 @@
+#!/usr/bin/env bats
+# conformance.bats: the conformance kit (tests/conformance) and its matrix
+# (tests/conformance-matrix/). One fresh run of the matrix, made once for
+# the whole file, answers the first four tests: the committed results.md and
+# results.svg are what the programs give today (the run does not depend on
+# timing, so a change means a program, a case or a subject changed: run
+# `make conformance-matrix`); our programs in bin/ pass every required and
+# recommended case; and the deliberately broken subscriber and publisher
+# fail exactly the cases their one defect breaks, by name, so the kit can
+# fail. The last tests run the kit itself: failure lists taken back as
+# expected failures, TAP, JUnit, usage errors.
+#
+# tests/run runs this file once; by hand: bats tests/conformance.bats
+# (BIN_DIR=DIR tests other programs than bin/'s).
+
+load "${TESTS_DIR:-$BATS_TEST_DIRNAME}/lib/common"
+
+KIT=$REPO_DIR/tests/conformance
+MATRIX=$REPO_DIR/tests/conformance-matrix
+
+setup_file() {
+  export BIN_DIR
+  mkdir -p "$BATS_FILE_TMPDIR/out" "$BATS_FILE_TMPDIR/lists"
+  # A hang guard only: the run takes about 15 s.
+  timeout $((HANG * 9)) "$MATRIX/run" --out "$BATS_FILE_TMPDIR/out" --lists "$BATS_FILE_TMPDIR/lists" \
+    >"$BATS_FILE_TMPDIR/matrix.log" 2>&1 || echo "status $?" >>"$BATS_FILE_TMPDIR/matrix.log"
+}
+
+matrix_ran() {
+  [[ -s $BATS_FILE_TMPDIR/out/results.md ]] || fail "the matrix did not run: $(cat "$BATS_FILE_TMPDIR/matrix.log")"
+}
+
+# failed_cases SUBJECT: the names of the cases SUBJECT failed, one a line.
+failed_cases() {
+  local list=$BATS_FILE_TMPDIR/lists/$1.txt
+  [[ -s $list ]] || fail "no results for $1 (the matrix log: $(cat "$BATS_FILE_TMPDIR/matrix.log"))"
+  awk -F '\t' '$1 != "PASS" && $1 != "N/A" { print $3 }' "$list"
+}
+
+@test "the committed matrix (results.md, results.svg) matches a fresh run" {
+  matrix_ran
+  command -v socat >/dev/null || skip "socat is not installed (make deps installs it): its columns would differ"
+  local f
+  for f in results.md results.svg; do
+    diff -u "$MATRIX/$f" "$BATS_FILE_TMPDIR/out/$f" >"$T/diff" ||
+      fail "$(printf 'tests/conformance-matrix/%s differs from a fresh run (run make conformance-matrix):\n' "$f"; head -n 40 "$T/diff")"
+  done
+}
+
+@test "every program in bin/ passes every required and recommended case" {
+  matrix_ran
+  local role name list bad=()
+  for role in publisher subscriber; do
+    while IFS= read -r name; do
+      list=$BATS_FILE_TMPDIR/lists/$name-$role.txt
+      [[ -s $list ]] || { bad+=("$name-$role: no results"); continue; }
+      while IFS= read -r line; do bad+=("$name-$role: $line"); done < <(
+        awk -F '\t' '$2 != "optional" && $1 != "PASS" { print $1 " " $3 ": " $4 }' "$list")
+    done < <(real_programs "$role")
+  done
+  ((${#bad[@]} == 0)) || fail "$(printf '%s\n' "${bad[@]}")"
+}
+
+@test "the broken subscriber fails exactly the cases of its defect (an unterminated last line dropped)" {
+  matrix_ran
+  run failed_cases broken-subscriber
+  assert_output "$(printf '%s\n' vector/raw_overlong_fragment/stderr vector/raw_unterminated_fragment \
+    vector/raw_unterminated_fragment/raw)"
+}
+
+@test "the broken publisher fails exactly the cases of its defect (the CR of CR LF kept)" {
+  matrix_ran
+  run failed_cases broken-publisher
+  assert_output "$(printf '%s\n' vector/crlf vector/empty_lines vector/max_length_crlf \
+    vector/trailing_cr_rejected vector/trailing_cr_rejected/stderr)"
+}
+
+@test "a failure list taken back with --expected-failures: XFAIL and XPASS, and the run passes" {
+  local only=(--only vector/plain --only vector/raw_unterminated_fragment)
+  run "$KIT" --failure-list "$T/failures" "${only[@]}" "$MATRIX/broken-subscriber"
+  assert_failure 1
+  assert_line "PASS vector/plain"
+  assert_line "FAIL vector/raw_unterminated_fragment: stdout ends after 0 of 1 lines (0 of 14 bytes); missing 'Received: abc\n'"
+  assert_equal "$(cat "$T/failures")" "vector/raw_unterminated_fragment"
+
+  run "$KIT" --expected-failures "$T/failures" "${only[@]}" "$MATRIX/broken-subscriber"
+  assert_success
+  assert_line --partial "XFAIL vector/raw_unterminated_fragment: "
+  assert_line "PASS vector/plain"
+
+  printf 'vector/plain\n' >>"$T/failures"
+  run "$KIT" --expected-failures "$T/failures" "${only[@]}" "$MATRIX/broken-subscriber"
+  assert_success
+  assert_line "XPASS vector/plain"
+}
+
+@test "TAP and JUnit output; usage errors exit 2" {
+  run "$KIT" --tap --only vector/raw_unterminated_fragment "$MATRIX/broken-subscriber"
+  assert_failure 1
+  assert_line "1..1"
+  assert_line --partial "not ok 1 - vector/raw_unterminated_fragment [required]"
+
+  run "$KIT" --junit "$T/junit.xml" --only vector/plain --role subscriber cat '{pipe}'
+  assert_success
+  python3 -c '
+import sys, xml.etree.ElementTree as ET
+suite = ET.parse(sys.argv[1]).getroot().find("testsuite")
+assert suite.get("tests") == "1" and suite.get("failures") == "0", suite.attrib
+assert suite.find("testcase").get("name") == "vector/plain"' "$T/junit.xml"
+
+  run "$KIT" 'cat {pipe}' # no role: not in the name, no --role
+  assert_failure 2
+  assert_output --partial "give --role publisher or --role subscriber"
+  run "$KIT" --no-such-option "$MATRIX/broken-subscriber"
+  assert_failure 2
+  run "$KIT" --only no/such/case "$MATRIX/broken-subscriber"
+  assert_failure 2
+}
