@@ -58,7 +58,8 @@ def main() -> int:
     out = output.Output()
     status = 0
     try:
-        # Open the pipe (checked, or created), without waiting for a publisher.
+        # Open the pipe (checked, or created), without waiting for a
+        # publisher; on a terminal, say once that we wait for one.
         fifo.prepare(options.pipe)
         pipe = fifo.open_reader(options.pipe)
         frames = framing.FrameDecoder(options.pipe, out.flush)

@@ -83,15 +83,20 @@ offer_pipe() {
 }
 
 # run_on_offered_pipe: PROG --pipe $PIPE, a publisher reading the line hello;
-# then every byte left in the pipe goes to $T/left.
+# every byte it writes, or left in the pipe after PROG, goes to $T/left.
 run_on_offered_pipe() {
   printf 'hello\n' >"$T/input"
+  : >"$T/left"
   if [[ $(prog_role "$PROG") == publisher ]]; then
-    run_fg p "$T/input" "$BIN_DIR/$PROG" --pipe "$PIPE"
+    # It waits until what it wrote is taken before it exits.
+    spawn p "$T/input" "$BIN_DIR/$PROG" --pipe "$PIPE"
+    take_pipe_while alive p
+    finish p
   else
     run_fg p - "$BIN_DIR/$PROG" --pipe "$PIPE"
   fi
-  pipe_drain "$T/left"
+  pipe_drain "$T/left.part"
+  cat "$T/left.part" >>"$T/left"
 }
 
 # assert_pipe_untouched: the pipe holds what it was offered, no more, no less:

@@ -32,9 +32,11 @@ subscriber_only() {
   if [[ $(prog_role "$PROG") != subscriber ]]; then skip "a publisher writes nothing on stdout when stdin is no terminal"; fi
 }
 
-# assert_pipe_holds BYTES WHAT: what is left in the held FIFO is BYTES.
+# assert_pipe_holds BYTES WHAT: what is left in the held FIFO (with what
+# take_pipe_while took from it) is BYTES.
 assert_pipe_holds() {
-  pipe_drain "$T/left"
+  pipe_drain "$T/left.part"
+  cat "$T/left.part" >>"$T/left" # after what take_pipe_while took, if anything
   printf '%s' "$1" >"$T/want-left"
   assert_same_bytes "$2" "$T/want-left" "$T/left"
 }
@@ -63,15 +65,25 @@ assert_pipe_holds() {
   spawn sub - cat "$PIPE"
   wait_sub_ready sub
   run_fg pub "$T/dir" "$BIN_DIR/$PROG" --pipe "$PIPE"
+  if [[ $PROG == python-* ]]; then
+    # Python itself refuses to start with a directory as standard input,
+    # with its own message (PROTOCOL.md section 8), before it opens the
+    # pipe: cat, still waiting in open(), is let go.
+    # shellcheck disable=SC2153 # STATUS is run_fg's (lib/common.bash)
+    [[ ${STATUS[pub]} != 0 ]] || fail "$PROG started with a directory as standard input"
+    : >"$PIPE"
+  else
+    expect_status pub 1
+    assert_err_lines pub "$PROG: standard input: Is a directory"
+  fi
   finish sub
-  expect_status pub 1
-  assert_err_lines pub "$PROG: standard input: Is a directory"
   assert_out_lines pub
   expect_status sub 0
   assert_out_lines sub
 }
 
 @test "--version with standard input a directory: works" {
+  [[ $PROG != python-* ]] || skip "Python itself refuses to start with a directory as standard input (PROTOCOL.md section 8)"
   mkdir "$T/dir"
   run_fg p "$T/dir" "$BIN_DIR/$PROG" --version
   expect_status p 0
@@ -85,7 +97,9 @@ assert_pipe_holds() {
   ensure_fifo
   hold_pipe
   { printf 'hello\n'; printf '%05000d\n' 0; } >"$T/input"
-  run_fg p "$T/input" "${CLOSING[@]}" 2 "$BIN_DIR/$PROG" --pipe "$PIPE"
+  spawn p "$T/input" "${CLOSING[@]}" 2 "$BIN_DIR/$PROG" --pipe "$PIPE"
+  take_pipe_while alive p
+  finish p
   expect_status p 1
   assert_out_lines p
   assert_pipe_holds $'hello\n' "the pipe (the publisher's error line must not be in it)"
@@ -97,7 +111,9 @@ assert_pipe_holds() {
   ensure_fifo
   hold_pipe
   { printf 'hello\n'; printf '%05000d\n' 0; } >"$T/input"
-  run_fg p "$T/input" "${CLOSING[@]}" 1 "$BIN_DIR/$PROG" --pipe "$PIPE"
+  spawn p "$T/input" "${CLOSING[@]}" 1 "$BIN_DIR/$PROG" --pipe "$PIPE"
+  take_pipe_while alive p
+  finish p
   expect_status p 1
   assert_err_lines_but_waiting p "$PROG" "$PROG: line 2: message of 5000 bytes is over the 4095-byte limit; not sent"
   assert_pipe_holds $'hello\n' "the pipe"
@@ -113,6 +129,7 @@ assert_pipe_holds() {
   type_line "hello"
   wait_until_pipe_holds 6
   type_line "exit"
+  take_pipe_while test ! -s "$T/publisher.status"
   [[ $(pane_status publisher) == 0 ]] ||
     fail "$(printf 'the publisher exited with status %s, not 0; its stderr:\n' "$(<"$T/publisher.status")"; cat "$T/p.err")"
   assert_err_lines_but_waiting p "$PROG"

@@ -41,6 +41,19 @@ wait_until_pipe_holds() {
   fail "waited ${HANG}s for $1 bytes in $PIPE; it holds $n"
 }
 
+# take_pipe_while CHECK...: while CHECK succeeds (at most 2 x $HANG
+# seconds), take what is waiting in the held FIFO (hold_pipe) and add it to
+# $T/left, as a subscriber would: a publisher waits until the pipe is empty
+# before it exits (PROTOCOL.md section 3, step 7).
+take_pipe_while() {
+  local end=$((SECONDS + 2 * HANG))
+  while "$@" && ((SECONDS < end)); do
+    pipe_drain "$T/left.part"
+    cat "$T/left.part" >>"$T/left"
+    sleep 0.02
+  done
+}
+
 # pipe_drain FILE: take every byte waiting in $PIPE, without blocking, into
 # FILE. Meant for a FIFO the test shell holds open (hold_pipe): the read then
 # ends with EAGAIN when the pipe is empty, not with a wait.

@@ -219,10 +219,14 @@ has_open() {
 sub_ready() { blocked_in_open "$1" || has_open "$1" "$2"; }
 
 # pub_waiting NAME PATH PROG: is the publisher NAME waiting for a reader of
-# PATH? It sleeps in open(), or has said it is about to.
+# PATH? It sleeps in open(), or has said it is about to. A publisher that
+# waits by trying a non-blocking open() again and again (following its
+# path) sleeps elsewhere: the FIFO is there, and its notice names the path
+# as it sees it (/tmp/mypipe in a private /tmp, say).
 pub_waiting() {
   blocked_in_open "$1" ||
-    { [[ -n $3 ]] && grep -qxF -- "$3: $2: waiting for a subscriber" "$T/$1.err" 2>/dev/null; }
+    { [[ -n $3 ]] && grep -qxF -- "$3: $2: waiting for a subscriber" "$T/$1.err" 2>/dev/null; } ||
+    { [[ -n $3 && -p $2 ]] && grep -qxE -- "$3: .*: waiting for a subscriber" "$T/$1.err" 2>/dev/null; }
 }
 
 # wait_until NAME WHAT CHECK...: poll CHECK until it succeeds; fail at once if
