@@ -75,10 +75,10 @@ bin/go-%: $(GO_SRC)
 	@mkdir -p $(@D)
 	cd go && go build -o ../bin/go-$* ./cmd/$*
 
-# The Python programs run from python/; bin/ holds their small launchers.
-bin/python-%: python/python-% $(wildcard python/*.py)
+# bin/python-* run the user's python3 on python/PROGRAM.py, and nothing else.
+bin/python-%: python/%.py $(wildcard python/fifo_pubsub/*.py)
 	@mkdir -p $(@D)
-	cp python/python-$* $@
+	printf '#!/bin/sh\n# Runs python/%s.py (see python/README.md).\nexec python3 "$$(dirname -- "$$0")/../python/%s.py" "$$@"\n' $* $* >$@
 	chmod +x $@
 
 # The unit tests link the library with read() and write() wrapped, so that

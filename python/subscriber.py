@@ -9,43 +9,42 @@ python-publisher, or anything that writes lines, such as
 
 Each message arrives as a frame, the message and a newline. One read may
 bring many frames or part of one, so the bytes are cut into frames at each
-newline, never taken a read at a time. When every publisher has closed the
-pipe (end of file) the subscriber opens it again and waits for the next one;
-with --once it exits instead. One FIFO is a queue, not a topic: two
-subscribers on one pipe share its messages, each reaching only one of them.
+newline, never taken a read at a time, and handle_message() prints each
+message. When every publisher has closed the pipe (end of file) the
+subscriber opens it again and waits for the next one; with --once it exits
+instead. One FIFO is a queue, not a topic: two subscribers on one pipe
+share its messages, each reaching only one of them.
 
 The wire format is in shared/PROTOCOL.md. The same program in C, Go and
 Python: c/subscriber.c, go/cmd/subscriber/subscriber.go, python/subscriber.py.
 """
 
-# Catch SIGINT and SIGTERM before anything else can be interrupted: until
-# then Python turns Ctrl-C into a KeyboardInterrupt traceback.
+from __future__ import annotations
+
+# Until signals.install() takes over, Ctrl-C ends the program as it ends a
+# C program: at once, status 130, no KeyboardInterrupt traceback.
 try:
-    import signals
-    signals.install(exit_at_once=False)
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 except KeyboardInterrupt:
     raise SystemExit(130) from None
 
 import os
 import sys
 
-import cli
-import fifo
-import framing
-import output
-import report
+from fifo_pubsub import cli, fifo, framing, output, report, signals
 
 PROG = "python-subscriber"
 PIPE_NAME = "/tmp/mypipe"
 
 
-def handle_message(message: bytes, out: output.Output, raw: bool) -> bool:
-    """Print one message; return False when it is `exit`, which stops us."""
+def handle_message(out: output.Output, message: bytes, raw: bool) -> framing.Next:
+    """Print one message; STOP after `exit`, else GO_ON."""
     if message == framing.EXIT:
         out.write(b"exit\n" if raw else b"Exiting...\n")
-        return False
+        return framing.STOP
     out.write(message + b"\n" if raw else b"Received: " + message + b"\n")
-    return True
+    return framing.GO_ON
 
 
 def main() -> int:
@@ -53,80 +52,35 @@ def main() -> int:
     fifo.guard_std_streams()
     report.set_program(PROG)
     # Read the command line (--help and --version end here).
-    options = cli.parse_args(PROG, sys.argv[1:], os.environ, PIPE_NAME,
-                             subscriber=True)
+    options = cli.parse_args(PROG, sys.argv[1:], os.environ, PIPE_NAME, subscriber=True)
+    # SIGINT and SIGTERM: write out what was read, then exit 130 or 143.
+    signals.install(exit_at_once=False)
     out = output.Output()
+    status = 0
     try:
-        # Check or create the FIFO; open it without waiting for a publisher.
+        # Open the pipe (checked, or created), without waiting for a
+        # publisher; on a terminal, say once that we wait for one.
         fifo.prepare(options.pipe)
         pipe = fifo.open_reader(options.pipe)
-        # Say that we wait, once, to a person watching standard error.
-        if os.isatty(2):
-            report.report(f"{options.pipe}: waiting for a publisher")
-        decoder = framing.FrameDecoder()
-        while not signals.stop_status():
-            # Read what the pipe holds: bytes, b"" at end of file, or None.
-            chunk = pipe.read()
-            if chunk is None:
-                # Nothing more is ready: show what we have, then sleep.
-                out.flush()
-                pipe.wait()
-            elif chunk:
-                # Cut the chunk into frames and print them; stop at `exit`.
-                if not handle_frames(decoder.feed(chunk), out, options):
-                    return finish(out, 0)
-            else:
-                # End of file: deliver a fragment, then open the pipe again.
-                if not handle_frames(decoder.finish(), out, options):
-                    return finish(out, 0)
-                out.flush()
-                if options.once:
-                    return finish(out, 0)
+        frames = framing.FrameDecoder(options.pipe, out.flush)
+        step = framing.GO_ON
+        while step is framing.GO_ON:
+            # Read what the pipe holds and cut it into frames.
+            got = pipe.read(frames, out)
+            # Handle each message.
+            while step is framing.GO_ON and (message := frames.next_message()) is not None:
+                step = handle_message(out, message, options.raw)
+            # A stop signal, or end of file with --once: stop.
+            if got is fifo.STOPPED or (got is fifo.END_OF_FILE and options.once):
+                step = framing.STOP
+            # End of file: open the pipe again, for the next publisher.
+            elif got is fifo.END_OF_FILE and step is framing.GO_ON:
                 pipe.reopen()
-        # A stop signal.  If the bytes read end in the middle of a frame,
-        # read the rest of that frame and nothing more, and take it as at
-        # end of file (PROTOCOL.md 4.8), so no message is cut.  Then write
-        # out all that was read, and exit 130 or 143.
-        if decoder.mid_frame():
-            rest = pipe.read_rest_of_frame()
-            if handle_frames(decoder.feed(rest), out, options):
-                handle_frames(decoder.finish(), out, options)
-        return finish(out, 0)
-    except (fifo.PipeError, output.OutputError) as err:
+    except report.Error as err:
         report.report(str(err))
-        return 1
-
-
-def handle_frames(frames: framing.Frames, out: output.Output,
-                  options: cli.Options) -> bool:
-    """Print the messages of one chunk; False once `exit` was among them."""
-    for event in frames.events:
-        if isinstance(event, framing.TooLong):
-            # Let the messages before it reach the screen first.
-            out.flush()
-            report.report(f"{options.pipe}: discarded a frame of {event.length} "
-                          f"bytes, over the {framing.MESSAGE_MAX}-byte limit")
-        elif not handle_message(event, out, options.raw):
-            return False
-    if frames.plain:
-        # Ordinary frames only (see FrameDecoder.feed): with --raw they are
-        # the output as they stand; otherwise a prefix goes before each, all
-        # at once by bytes.replace() in C rather than one message at a time.
-        if options.raw:
-            out.write(frames.plain)
-        else:
-            lines = frames.plain[:-1].replace(b"\n", b"\nReceived: ")
-            out.write(b"".join([b"Received: ", lines, b"\n"]))
-    return True
-
-
-def finish(out: output.Output, status: int) -> int:
-    """Write out what is buffered; the exit status, 130/143 after a signal."""
-    out.flush()
-    if signals.stop_status():
-        out.flush_before_exit()
-        return signals.stop_status()
-    return status
+        status = 1
+    # Write out what is buffered; 130 or 143 after a stop signal.
+    return out.finish(status)
 
 
 if __name__ == "__main__":

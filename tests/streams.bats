@@ -63,15 +63,25 @@ assert_pipe_holds() {
   spawn sub - cat "$PIPE"
   wait_sub_ready sub
   run_fg pub "$T/dir" "$BIN_DIR/$PROG" --pipe "$PIPE"
+  if [[ $PROG == python-* ]]; then
+    # Python itself refuses to start with a directory as standard input,
+    # with its own message (PROTOCOL.md section 8), before it opens the
+    # pipe: cat, still waiting in open(), is let go.
+    # shellcheck disable=SC2153 # STATUS is run_fg's (lib/common.bash)
+    [[ ${STATUS[pub]} != 0 ]] || fail "$PROG started with a directory as standard input"
+    : >"$PIPE"
+  else
+    expect_status pub 1
+    assert_err_lines pub "$PROG: standard input: Is a directory"
+  fi
   finish sub
-  expect_status pub 1
-  assert_err_lines pub "$PROG: standard input: Is a directory"
   assert_out_lines pub
   expect_status sub 0
   assert_out_lines sub
 }
 
 @test "--version with standard input a directory: works" {
+  [[ $PROG != python-* ]] || not_applicable "Python itself refuses to start with a directory as standard input (PROTOCOL.md section 8)"
   mkdir "$T/dir"
   run_fg p "$T/dir" "$BIN_DIR/$PROG" --version
   expect_status p 0

@@ -86,7 +86,7 @@ step_table() {
 # FUNCTION<TAB>PLACE a line: `a()`, `b()` in `dir/` gives a and b in dir/;
 # `.Next()` is the previous name's type with the method Next; a name with no
 # place after it is looked for in its package's (module's) place, go/internal/PKG/ or
-# python/PKG.py.
+# python/fifo_pubsub/PKG.py.
 # shellcheck disable=SC2016 # backquotes of Markdown, not of the shell
 cell_places() {
   local lang=$1 cell=$2 token name qualifier='' pending=() p
@@ -105,7 +105,7 @@ cell_places() {
   for p in "${pending[@]}"; do
     case $lang in
       Go) printf '%s\tgo/internal/%s/\n' "$p" "${p%%.*}" ;;
-      Python) printf '%s\tpython/%s.py\n' "$p" "${p%%.*}" ;;
+      Python) printf '%s\tpython/fifo_pubsub/%s.py\n' "$p" "${p%%.*}" ;;
       *) printf '%s\t\n' "$p" ;; # no place: defined_in says so
     esac
   done

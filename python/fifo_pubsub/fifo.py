@@ -15,6 +15,12 @@ section 3, steps 0 to 2):
      step 1 fails with ELOOP), then make the same checks with fstat() on the
      descriptor, which is what was really opened.
 
+While either end waits for the other, it follows its path: when the path
+no longer names the FIFO it would use (removed, or made again, or replaced
+by something else), it runs the checks again and moves to what is there now
+(shared/PROTOCOL.md, section 8).  The writer's batch and its draining at
+close, and the reader's wait in poll(), are here too.
+
 Errors are raised as PipeError, whose text is the part of the error line
 that follows "PROG: " (for example "/tmp/x: exists and is not a named pipe").
 """
@@ -25,39 +31,39 @@ import errno
 import os
 import select
 import stat
+import struct
+import termios
+import time
+from enum import Enum
+from fcntl import ioctl
+from typing import TYPE_CHECKING, Optional
 
-import report
-import signals
-from framing import MESSAGE_MAX, READ_CHUNK, Batch
+from . import report, signals
+from .framing import MESSAGE_MAX, READ_CHUNK, FrameDecoder
+
+if TYPE_CHECKING:
+    from .output import Output
 
 FIFO_MODE = 0o600
-STDIN_FD_VARIABLE = "FIFO_PUBSUB_STDIN_FD"   # set by the launchers
+RETRY_SECONDS = 0.1     # a writer waiting for a subscriber tries again after this
+CHECK_SECONDS = 1.0     # how often a waiting end checks its path
+DRAIN_SECONDS = 0.01    # a closing writer looks at the pipe again after this
+DRAIN_NOTICE_SECONDS = 1.0  # and says that it waits after this
 
 
-class PipeError(Exception):
-    """The pipe path cannot be used; str() is "PATH: reason"."""
+class PipeError(report.Error):
+    """The pipe cannot be used; str() is "PATH: reason"."""
 
     def __init__(self, path: str, reason: str) -> None:
         super().__init__(f"{path}: {reason}")
 
 
 def guard_std_streams() -> None:
-    """Make descriptors 0, 1 and 2 safe to use before anything is opened.
+    """Open /dev/null on any of descriptors 0, 1 and 2 that is closed.
 
-    The launchers start Python with /dev/null on descriptor 0 when standard
-    input is a directory (Python refuses to start with one there) and hand
-    the real one over in another descriptor: it goes back to 0 first.  Then
-    /dev/null is opened on any of 0-2 that is closed; otherwise the FIFO would
-    take that number, and our own error lines or prompt would go into the
-    pipe as messages.
+    Otherwise the FIFO would take that number, and our own error lines or
+    prompt would go into the pipe as messages.
     """
-    handed_over = os.environ.pop(STDIN_FD_VARIABLE, "")
-    if handed_over.isdigit() and int(handed_over) > 2:
-        try:
-            os.dup2(int(handed_over), 0)
-            os.close(int(handed_over))
-        except OSError:
-            pass
     for fd in (0, 1, 2):
         try:
             os.fstat(fd)
@@ -93,42 +99,53 @@ def open_writer(path: str) -> Writer:
     """Open the FIFO for writing, which waits for a subscriber.
 
     A non-blocking open fails with ENXIO while no reader has the FIFO open:
-    that is when we say once that we wait, and then open it blocking.
+    then we say once that we wait, and try again every RETRY_SECONDS.  About
+    once a second the checks run again (prepare()), so a FIFO removed
+    meanwhile is made again, one made anew is the one opened, and anything
+    else put at the path is refused.  A stop signal ends the wait (and the
+    publisher) at once.
     """
-    try:
+    told = False
+    checked = time.monotonic()
+    while True:
         try:
             fd = _open(path, os.O_WRONLY | os.O_NONBLOCK)
+            break
         except OSError as err:
-            if err.errno != errno.ENXIO:
-                raise
+            if err.errno not in (errno.ENXIO, errno.ENOENT):
+                raise _system_error(path, err) from None
+        if not told:
             report.report(f"{path}: waiting for a subscriber")
-            fd = _open(path, os.O_WRONLY)
-        # Writes must block while the pipe is full, not fail with EAGAIN.
-        os.set_blocking(fd, True)
-    except OSError as err:
-        raise _system_error(path, err) from None
+            told = True
+        time.sleep(RETRY_SECONDS)
+        if time.monotonic() - checked >= CHECK_SECONDS:
+            prepare(path)
+            checked = time.monotonic()
+    # Writes must block while the pipe is full, not fail with EAGAIN.
+    os.set_blocking(fd, True)
     return Writer(path, fd)
 
 
 class Writer:
-    """The publisher's end of the FIFO."""
+    """The publisher's end of the FIFO, and the frames batched for it."""
 
     def __init__(self, path: str, fd: int) -> None:
         self.path = path
         self.fd = fd
+        # Whole frames for the next write(), at most FRAME_MAX bytes.
+        self.batch = bytearray()
 
-    def send(self, batch: Batch) -> None:
-        """Write the batch's frames, at most FRAME_MAX bytes, in one write().
+    def send(self) -> None:
+        """Write the batch, at most FRAME_MAX bytes of whole frames, in one write().
 
         A pipe takes such a write whole or not at all, so after EPIPE none
         of it arrived: we wait for the next subscriber and write it again.
         The old descriptor stays open until the new open succeeds, so the
         kernel keeps the frames still unread in the pipe for that subscriber.
         """
-        data = batch.data()
-        while data:
+        while self.batch:
             try:
-                written = os.write(self.fd, data)
+                written = os.write(self.fd, self.batch)
             except BrokenPipeError:
                 report.report(f"{self.path}: subscriber went away (broken pipe)")
                 prepare(self.path)
@@ -138,11 +155,37 @@ class Writer:
                 continue
             except OSError as err:
                 raise _system_error(self.path, err) from None
-            data = data[written:]    # never short for a pipe; a file may be
-        batch.clear()
+            del self.batch[:written]    # never short for a pipe
 
     def close(self) -> None:
+        """Send what the batch holds, wait until a subscriber has taken every
+        byte left in the pipe, then close it.
+
+        Closing at once would lose those bytes if the subscriber went away
+        before reading them: with no one holding the FIFO open, the kernel
+        frees them.  While we hold it, a restarted subscriber still gets
+        them.  A stop signal ends the wait (and the publisher) at once.
+        """
+        self.send()
+        start = time.monotonic()
+        told = False
+        while True:
+            left = self._unread()
+            if not left:
+                break
+            if not told and time.monotonic() - start > DRAIN_NOTICE_SECONDS:
+                report.report(f"{self.path}: waiting for a subscriber to take {left} bytes")
+                told = True
+            time.sleep(DRAIN_SECONDS)
         os.close(self.fd)
+
+    def _unread(self) -> int:
+        """How many bytes the pipe holds, not yet read (FIONREAD works on a
+        FIFO's write end too, on Linux)."""
+        try:
+            return struct.unpack("i", ioctl(self.fd, termios.FIONREAD, b"\0\0\0\0"))[0]
+        except OSError as err:
+            raise _system_error(self.path, err) from None
 
 
 def open_reader(path: str) -> Reader:
@@ -152,12 +195,26 @@ def open_reader(path: str) -> Reader:
     non-blocking returns at once, so the subscriber can open the FIFO again
     before it closes the old descriptor (Reader.reopen), and wait for writers
     in poll() instead, which costs no CPU either: on Linux, poll() on a FIFO
-    that has had no writer since it was opened just sleeps.
+    that has had no writer since it was opened just sleeps.  When standard
+    error is a terminal we say once that we wait, so that a person does not
+    take the silence for a hang.
     """
-    try:
-        return Reader(path, _open(path, os.O_RDONLY | os.O_NONBLOCK))
-    except OSError as err:
-        raise _system_error(path, err) from None
+    reader = Reader(path, _open_reader_fd(path))
+    if os.isatty(2):
+        report.report(f"{path}: waiting for a publisher")
+    return reader
+
+
+class Got(Enum):
+    """What Reader.read() found."""
+    BYTES = "bytes, fed to the decoder"
+    END_OF_FILE = "end of file: every writer has closed the pipe"
+    STOPPED = "a stop signal"
+
+
+BYTES = Got.BYTES
+END_OF_FILE = Got.END_OF_FILE
+STOPPED = Got.STOPPED
 
 
 class Reader:
@@ -169,11 +226,36 @@ class Reader:
         # On a descriptor just opened, read() returns b"" until a writer
         # comes, which looks like end of file: wait() first.
         self._fresh = True
-        # The last read was short: it emptied the pipe (see read()).
+        # The last read was short: it emptied the pipe (see _read()).
         self._emptied = False
         self._poller = self._new_poller()
 
-    def read(self) -> bytes | None:
+    def read(self, frames: FrameDecoder, out: Output) -> Got:
+        """Read what the pipe holds into `frames`; sleep first while it has nothing.
+
+        Returns BYTES (fed to `frames`), END_OF_FILE (its unterminated
+        fragment finished as a message), or STOPPED after a stop signal: if
+        a frame is begun, the rest of that frame and nothing more is read and
+        finished first (shared/PROTOCOL.md, section 4, step 8).  Before it
+        sleeps, `out` is flushed: nothing waits in a buffer while the pipe
+        is idle.
+        """
+        while not signals.stop_status():
+            chunk = self._read()
+            if chunk:
+                frames.feed(chunk)
+                return BYTES
+            if chunk is not None:
+                frames.finish()
+                return END_OF_FILE
+            out.flush()
+            self.wait()
+        if frames.mid_frame():
+            frames.feed(self.read_rest_of_frame())
+            frames.finish()
+        return STOPPED
+
+    def _read(self) -> Optional[bytes]:
         """Up to READ_CHUNK bytes; b"" at end of file; None for nothing yet.
 
         The descriptor is non-blocking, so read() tells the three apart:
@@ -199,13 +281,11 @@ class Reader:
     def read_rest_of_frame(self) -> bytes:
         """After a stop signal: the rest of a frame begun, and nothing more.
 
-        For when the bytes read so far end in the middle of a frame
-        (shared/PROTOCOL.md, section 4, step 8).  Reads one byte at a time,
-        so that not one byte past the frame's LF leaves the pipe, and never
-        waits: until an LF (kept), until the pipe has no byte ready (a
-        writer wrote part of a frame) or is at end of file, or until
-        MESSAGE_MAX + 2 bytes (the longest frame: a message, CR and LF)
-        without an LF.  Returns the bytes read, perhaps none.
+        Reads one byte at a time, so that not one byte past the frame's LF
+        leaves the pipe, and never waits: until an LF (kept), until the pipe
+        has no byte ready (a writer wrote part of a frame) or is at end of
+        file, or until MESSAGE_MAX + 2 bytes (the longest frame: a message,
+        CR and LF) without an LF.  Returns the bytes read, perhaps none.
         """
         rest = bytearray()
         while len(rest) < MESSAGE_MAX + 2:
@@ -223,9 +303,30 @@ class Reader:
         return bytes(rest)
 
     def wait(self) -> None:
-        """Sleep until the pipe has bytes (or end of file), or a stop signal comes."""
-        if any(fd == self.fd for fd, _ in self._poller.poll()):
-            self._fresh = False
+        """Sleep until the pipe has bytes (or end of file), or a stop signal comes.
+
+        Every CHECK_SECONDS the path is compared with the FIFO we hold; when
+        it no longer names it (removed, or made again, or replaced), we
+        reopen: the checks again, then what is there now.
+        """
+        while True:
+            ready = self._poller.poll(CHECK_SECONDS * 1000)
+            if ready:
+                if any(fd == self.fd for fd, _ in ready):
+                    self._fresh = False
+                return
+            if not self._path_names_ours():
+                self.reopen()
+                return
+
+    def _path_names_ours(self) -> bool:
+        try:
+            there, ours = os.lstat(self.path), os.fstat(self.fd)
+        except FileNotFoundError:
+            return False
+        except OSError as err:
+            raise _system_error(self.path, err) from None
+        return (there.st_dev, there.st_ino) == (ours.st_dev, ours.st_ino)
 
     def _new_poller(self) -> select.poll:
         poller = select.poll()
@@ -235,19 +336,27 @@ class Reader:
         return poller
 
     def reopen(self) -> None:
-        """After end of file: check the path again, open it, then close the old one.
+        """Check the path again, open it, then close the old descriptor.
 
         Opening before closing matters: a publisher that opens, writes and
         closes in between would find no reader left, and the kernel would
         free its frames unread.
         """
         prepare(self.path)
-        new = open_reader(self.path)
+        fd = _open_reader_fd(self.path)
         os.close(self.fd)
-        self.fd, self._fresh, self._poller = new.fd, True, new._poller
+        self.fd, self._fresh, self._emptied = fd, True, False
+        self._poller = self._new_poller()
 
     def close(self) -> None:
         os.close(self.fd)
+
+
+def _open_reader_fd(path: str) -> int:
+    try:
+        return _open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as err:
+        raise _system_error(path, err) from None
 
 
 # --- checks -----------------------------------------------------------------------

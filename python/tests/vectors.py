@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-VECTOR_DIR = Path(__file__).resolve().parent.parent / "shared" / "vectors"
+VECTOR_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "vectors"
 
 
 @dataclass

@@ -14,6 +14,11 @@ ERR_FD = 2   # standard error; the tests point it at a file
 _program = "python"
 
 
+class Error(Exception):
+    """A runtime error (exit status 1); str() is the error line's text
+    without "PROG: ", for example "/tmp/x: exists and is not a named pipe"."""
+
+
 def set_program(name: str) -> None:
     """Name the program that every later line starts with."""
     global _program

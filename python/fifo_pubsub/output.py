@@ -19,14 +19,14 @@ import os
 import select
 import stat
 
-import signals
+from . import report, signals
 
 BUFFER_SIZE = 64 * 1024     # write standard output in blocks of about this
 PIPE_BUF = 4096             # a write this size after POLLOUT never blocks
 GIVE_UP_MS = 2000           # after a stop signal: how long a stalled stdout gets
 
 
-class OutputError(Exception):
+class OutputError(report.Error):
     """Writing standard output failed; str() is the error line's text."""
 
     def __init__(self, err: OSError) -> None:
@@ -40,6 +40,7 @@ class Output:
         self.fd = fd
         self.size = size
         self._buffer = bytearray()
+        self.failed = False     # a write failed: the exit status is 1
         self._poller = select.poll()
         self._poller.register(fd, select.POLLOUT)
         if signals.wakeup_fd() >= 0:
@@ -62,11 +63,29 @@ class Output:
         """Add to the buffer; write the buffer out when it is full.
 
         After a stop signal the buffer only grows: the subscriber finishes
-        the chunk it is on and flush_before_exit() writes it all out.
+        the chunk it is on and finish() writes it all out.
         """
-        self._buffer += data
-        if len(self._buffer) >= self.size and not signals.stop_status():
+        buffer = self._buffer
+        buffer += data
+        if len(buffer) >= self.size and not signals.stop_status():
             self.flush()
+
+    def finish(self, status: int) -> int:
+        """Write out what is buffered; the exit status: 130 or 143 after a
+        stop signal, else 1 if standard output failed, else `status`.
+
+        Raises nothing: a failure is reported here.
+        """
+        try:
+            if not self.failed:
+                self.flush()
+                if signals.stop_status():
+                    self.flush_before_exit()
+        except OutputError as err:
+            report.report(str(err))
+        if signals.stop_status():
+            return signals.stop_status()
+        return 1 if self.failed else status
 
     def flush(self) -> None:
         """Write the buffer out, however long standard output takes.
@@ -115,5 +134,6 @@ class Output:
             self._stalls = True
             return
         except OSError as err:
+            self.failed = True
             raise OutputError(err) from None
         del self._buffer[:written]

@@ -8,14 +8,15 @@ import socket
 import stat
 import subprocess
 import threading
+import time
 import unittest
+from typing import Callable, List, Tuple
 from unittest import mock
 
-import fifo
-import framing
-import report
-from fifo import PipeError
-from support import PYTHON, TIMEOUT, ScratchDir, connected_writer, read_fifo
+from fifo_pubsub import fifo, framing, report
+from fifo_pubsub.fifo import PipeError
+
+from .support import PYTHON, REPO, TIMEOUT, ScratchDir, connected_writer, read_fifo
 
 NOBODY = 65534
 
@@ -112,18 +113,18 @@ class Opening(ScratchDir):
         try:
             self.assertGreater(reader.fd, 2)
             self.assertFalse(os.get_inheritable(reader.fd))
-            self.assertIsNone(reader.read())    # fresh: wait first
+            self.assertIsNone(reader._read())   # fresh: wait first
             with connected_writer(self.path) as fd:
                 os.write(fd, b"hi\n")
             reader.wait()
-            self.assertEqual(reader.read(), b"hi\n")
-            self.assertIsNone(reader.read())    # a short read emptied the pipe
+            self.assertEqual(reader._read(), b"hi\n")
+            self.assertIsNone(reader._read())   # a short read emptied the pipe
             reader.wait()                       # at once: the writer is gone
-            self.assertEqual(reader.read(), b"")   # end of file
+            self.assertEqual(reader._read(), b"")  # end of file
             old = reader.fd
             reader.reopen()
             self.assertNotEqual(reader.fd, old)
-            self.assertIsNone(reader.read())
+            self.assertIsNone(reader._read())
         finally:
             reader.close()
 
@@ -179,12 +180,173 @@ def read_fifo_after(path: str, thread: threading.Thread,
                               daemon=True)
     reader.start()
     thread.join(TIMEOUT)
-    batch = framing.Batch()
-    batch.add(b"one")
-    box[0].send(batch)
+    box[0].batch += b"one\n"
     box[0].close()
     reader.join(TIMEOUT)
     return result[0]
+
+
+def in_thread(call: Callable[[], object]) -> Tuple[threading.Thread, List[object]]:
+    """Run call() in a thread; the list gets its result, or its exception."""
+    box: List[object] = []
+
+    def run() -> None:
+        try:
+            box.append(call())
+        except Exception as err:    # handed to the test
+            box.append(err)
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, box
+
+
+def identity(path: str) -> Tuple[int, int]:
+    st = os.lstat(path)
+    return st.st_dev, st.st_ino
+
+
+class FollowingThePath(ScratchDir):
+    """Both ends, while they wait, follow the path to the FIFO there now
+    (shared/PROTOCOL.md, section 8)."""
+
+    def reader_after(self, change: Callable[[], None]) -> Tuple[fifo.Reader, List[object]]:
+        """A reader waiting on a fresh FIFO, the path changed meanwhile;
+        what its wait() came to."""
+        fifo.prepare(self.path)
+        reader = fifo.open_reader(self.path)
+        self.addCleanup(lambda: os.close(reader.fd))
+        change()
+        thread, box = in_thread(reader.wait)
+        thread.join(TIMEOUT)
+        self.assertFalse(thread.is_alive(), "wait() did not notice")
+        return reader, box
+
+    def test_reader_makes_a_removed_fifo_again(self) -> None:
+        reader, box = self.reader_after(lambda: os.unlink(self.path))
+        self.assertEqual(box, [None])
+        self.assertTrue(stat.S_ISFIFO(os.lstat(self.path).st_mode))
+        self.assertEqual(identity(self.path)[1], os.fstat(reader.fd).st_ino)
+
+    def test_reader_moves_to_a_fifo_made_anew(self) -> None:
+        def make_anew() -> None:
+            os.unlink(self.path)
+            os.mkfifo(self.path, 0o600)
+        reader, box = self.reader_after(make_anew)
+        self.assertEqual(box, [None])
+        self.assertEqual(identity(self.path)[1], os.fstat(reader.fd).st_ino)
+        # A publisher of the new FIFO reaches it.
+        with connected_writer(self.path, timeout=2) as fd:
+            os.write(fd, b"new\n")
+        reader.wait()
+        self.assertEqual(reader._read(), b"new\n")
+
+    def test_reader_refuses_a_file_put_in_place(self) -> None:
+        def put_file() -> None:
+            os.unlink(self.path)
+            open(self.path, "wb").close()
+        _, box = self.reader_after(put_file)
+        self.assertIsInstance(box[0], PipeError)
+        self.assertEqual(str(box[0]), f"{self.path}: exists and is not a named pipe")
+
+    def test_reader_stays_while_the_path_is_its_fifo(self) -> None:
+        fifo.prepare(self.path)
+        reader = fifo.open_reader(self.path)
+        self.addCleanup(lambda: os.close(reader.fd))
+        thread, box = in_thread(reader.wait)
+        thread.join(1.5)
+        self.assertTrue(thread.is_alive(), "wait() returned with nothing to read")
+        with connected_writer(self.path) as fd:
+            os.write(fd, b"x\n")
+        thread.join(TIMEOUT)
+        self.assertEqual(box, [None])
+
+    def test_writer_ends_up_on_the_fifo_at_the_path(self) -> None:
+        fifo.prepare(self.path)
+        with mock.patch.object(report, "report", lambda text: None):
+            thread, box = in_thread(lambda: fifo.open_writer(self.path))
+            thread.join(0.3)
+            os.unlink(self.path)
+            os.mkfifo(self.path, 0o600)
+            received, reader_box = in_thread(lambda: read_fifo(self.path))
+            thread.join(TIMEOUT)
+            writer = box[0]
+            assert isinstance(writer, fifo.Writer), writer
+            writer.batch += b"to the new one\n"
+            writer.close()
+        received.join(TIMEOUT)
+        self.assertEqual(reader_box, [b"to the new one\n"])
+
+    def test_writer_makes_a_removed_fifo_again(self) -> None:
+        fifo.prepare(self.path)
+        with mock.patch.object(report, "report", lambda text: None):
+            thread, box = in_thread(lambda: fifo.open_writer(self.path))
+            thread.join(0.3)
+            os.unlink(self.path)
+            wait_for_path = time.monotonic() + TIMEOUT
+            while not os.path.lexists(self.path) and time.monotonic() < wait_for_path:
+                time.sleep(0.05)
+            self.assertTrue(stat.S_ISFIFO(os.lstat(self.path).st_mode))
+            received, reader_box = in_thread(lambda: read_fifo(self.path))
+            thread.join(TIMEOUT)
+            writer = box[0]
+            assert isinstance(writer, fifo.Writer), writer
+            writer.batch += b"made again\n"
+            writer.close()
+        received.join(TIMEOUT)
+        self.assertEqual(reader_box, [b"made again\n"])
+
+    def test_writer_refuses_a_file_put_in_place(self) -> None:
+        fifo.prepare(self.path)
+        with mock.patch.object(report, "report", lambda text: None):
+            thread, box = in_thread(lambda: fifo.open_writer(self.path))
+            thread.join(0.3)
+            os.unlink(self.path)
+            open(self.path, "wb").close()
+            thread.join(TIMEOUT)
+        self.assertIsInstance(box[0], PipeError)
+        self.assertEqual(str(box[0]), f"{self.path}: exists and is not a named pipe")
+
+
+class Draining(ScratchDir):
+    """Writer.close() waits until a subscriber has taken what is in the pipe."""
+
+    def test_close_waits_for_the_bytes_to_be_read_and_says_so_once(self) -> None:
+        fifo.prepare(self.path)
+        reader = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
+        said: List[str] = []
+        with mock.patch.object(report, "report", said.append):
+            writer = fifo.open_writer(self.path)
+            writer.batch += b"a\nbc\n"
+            thread, box = in_thread(writer.close)
+            thread.join(1.5)
+            self.assertTrue(thread.is_alive(), "closed with 5 bytes unread")
+            # A subscriber restarted meanwhile still finds them.
+            os.close(reader)
+            thread.join(0.2)
+            self.assertTrue(thread.is_alive())
+            reader = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
+            self.assertEqual(os.read(reader, 100), b"a\nbc\n")
+            thread.join(TIMEOUT)
+        os.close(reader)
+        self.assertEqual(box, [None])
+        self.assertEqual(said, [f"{self.path}: waiting for a subscriber to take 5 bytes"])
+        with self.assertRaises(OSError):
+            os.fstat(writer.fd)     # closed
+
+    def test_close_of_an_empty_pipe_is_at_once_and_silent(self) -> None:
+        fifo.prepare(self.path)
+        reader = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
+        said: List[str] = []
+        with mock.patch.object(report, "report", said.append):
+            writer = fifo.open_writer(self.path)
+            writer.batch += b"x\n"
+            writer.send()
+            self.assertEqual(os.read(reader, 100), b"x\n")
+            start = time.monotonic()
+            writer.close()
+        os.close(reader)
+        self.assertLess(time.monotonic() - start, 0.5)
+        self.assertEqual(said, [])
 
 
 class RestOfFrame(ScratchDir):
@@ -224,7 +386,7 @@ class RestOfFrame(ScratchDir):
 
 class StandardStreams(unittest.TestCase):
     def test_closed_descriptors_get_dev_null(self) -> None:
-        code = ("import os, fifo; fifo.guard_std_streams(); "
+        code = ("import os; from fifo_pubsub import fifo; fifo.guard_std_streams(); "
                 "fd = os.open('/', os.O_RDONLY); "
                 "print(fd, [os.path.realpath(f'/proc/self/fd/{n}') for n in (0, 1, 2)],"
                 " file=open('/proc/self/fd/%d' % fd_out, 'w'))")
@@ -233,7 +395,7 @@ class StandardStreams(unittest.TestCase):
             proc = subprocess.Popen(
                 [PYTHON, "-S", "-c", code.replace("fd_out", str(write_end))],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                pass_fds=(write_end,), cwd=os.path.dirname(fifo.__file__),
+                pass_fds=(write_end,), cwd=REPO / "python",
                 preexec_fn=lambda: [os.close(n) for n in (0, 1, 2)])
             os.close(write_end)
             proc.wait(TIMEOUT)

@@ -7,10 +7,11 @@ hanging when a program does not do what it should.
 from __future__ import annotations
 
 import contextlib
-import importlib
+import importlib.util
 import errno
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -22,6 +23,9 @@ from types import ModuleType
 from typing import Callable, Iterator
 
 HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+BIN = REPO / "bin"          # bin/python-*, which make builds
+PROGRAMS = ("python-publisher", "python-subscriber")
 TIMEOUT = 20.0
 
 
@@ -125,7 +129,7 @@ class Program:
                  stdout: int = subprocess.PIPE, env: dict[str, str] | None = None,
                  cwd: str | None = None) -> None:
         self.proc = subprocess.Popen(
-            [str(HERE / name), *args], stdin=stdin, stdout=stdout,
+            [str(BIN / name), *args], stdin=stdin, stdout=stdout,
             stderr=subprocess.PIPE, env=clean_env() if env is None else env, cwd=cwd)
         self._out = bytearray()
         self._err = bytearray()
@@ -197,20 +201,37 @@ class ScratchDir(unittest.TestCase):
 def run(name: str, *args: str, stdin: int | None = subprocess.DEVNULL,
         cwd: str | None = None) -> subprocess.CompletedProcess[bytes]:
     """Run a program to its end (for the command line tests)."""
-    return subprocess.run([str(HERE / name), *args], capture_output=True,
+    return subprocess.run([str(BIN / name), *args], capture_output=True,
                           timeout=TIMEOUT, env=clean_env(), stdin=stdin, cwd=cwd)
 
 
 PYTHON = sys.executable
 
 
-def import_program(name: str) -> ModuleType:
-    """Import publisher.py or subscriber.py for their functions.
+def edited_copy(directory: str, program: str, old: str, new: str) -> str:
+    """A copy of python/PROGRAM (and the package beside it) in `directory`,
+    `old` replaced by `new` in it once: a learner's edit.  Its path."""
+    copy = os.path.join(directory, "python")
+    shutil.copytree(REPO / "python" / "fifo_pubsub", os.path.join(copy, "fifo_pubsub"))
+    text = (REPO / "python" / program).read_text()
+    if text.count(old) != 1:
+        raise ValueError(f"{old!r} is not once in {program}")
+    path = os.path.join(copy, program)
+    with open(path, "w") as f:
+        f.write(text.replace(old, new))
+    return path
 
-    Importing installs the program's signal handlers; the test runner gets
-    its own back, so that Ctrl-C still stops the tests.
+
+def import_program(name: str) -> ModuleType:
+    """Import python/publisher.py or python/subscriber.py for their functions.
+
+    Importing sets the program's SIGINT handler; the test runner gets its
+    own back, so that Ctrl-C still stops the tests.
     """
-    module = importlib.import_module(name)
+    spec = importlib.util.spec_from_file_location(name, REPO / "python" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     return module

@@ -15,10 +15,10 @@ interrupted poll() (PEP 475) and sleep on.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import signal
 from types import FrameType
+from typing import Optional
 
 _stop_status = 0    # 128 + the first stop signal's number; 0 until one comes
 _stop_count = 0     # how many stop signals have come
@@ -29,17 +29,13 @@ def install(*, exit_at_once: bool) -> None:
     """Ignore SIGPIPE; exit at SIGINT/SIGTERM, or record them (exit_at_once=False)."""
     global _wakeup
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
-    handler = _exit_now if exit_at_once else _record
     if not exit_at_once and _wakeup < 0:
-        read_end, write_end = _pipe_above_std_streams()
-        os.set_blocking(write_end, False)
+        read_end, write_end = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
         _wakeup = read_end
+    handler = _exit_now if exit_at_once else _record
     signal.signal(signal.SIGINT, handler)
     signal.signal(signal.SIGTERM, handler)
-    # The launchers start the interpreter with both blocked (see
-    # python-subscriber): one that came meanwhile is handled now.
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
 def stop_status() -> int:
@@ -66,28 +62,12 @@ def clear_wakeup() -> None:
         pass
 
 
-def _exit_now(signum: int, frame: FrameType | None) -> None:
+def _exit_now(signum: int, frame: Optional[FrameType]) -> None:
     os._exit(128 + signum)
 
 
-def _record(signum: int, frame: FrameType | None) -> None:
+def _record(signum: int, frame: Optional[FrameType]) -> None:
     global _stop_status, _stop_count
     if not _stop_status:
         _stop_status = 128 + signum
     _stop_count += 1
-
-
-def _pipe_above_std_streams() -> tuple[int, int]:
-    # The handlers are installed before fifo.guard_std_streams() runs; with
-    # descriptor 0, 1 or 2 closed, a plain pipe() would take its number and
-    # later be mistaken for a standard stream.
-    ends = []
-    for fd in os.pipe():
-        if fd <= 2:
-            moved = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 3)
-            os.close(fd)
-            fd = moved
-        os.set_inheritable(fd, False)
-        os.set_blocking(fd, False)
-        ends.append(fd)
-    return ends[0], ends[1]
