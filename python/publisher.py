@@ -8,13 +8,14 @@ go-subscriber, python-subscriber, or plain `cat /tmp/mypipe`. The message
 "exit" asks the subscriber to stop, and ends the publisher.
 
 Each message goes into the pipe as one frame, the message and a newline.
-write_message() adds the frame to a batch, and the batch goes into the pipe
-with a single write() of at most 4096 bytes: a write that size to a pipe is
-atomic, so frames from several publishers never mix. The pipe is opened
-once, which waits for a subscriber; if the subscriber goes away, the
-publisher waits for the next one and sends it what the failed write could
-not deliver. Before it exits it waits until a subscriber has taken every
-frame left in the pipe.
+write_message (WriteMessage in Go) adds the frame to a batch, and the batch
+goes into the pipe in a single write() of at most 4096 bytes: a write that
+size to a pipe is atomic, so frames from several publishers never mix. The
+batch is sent when the next frame does not fit, before the publisher waits
+for more input, and at the end. Opening the pipe waits for a subscriber; if
+the subscriber goes away, the publisher waits for the next one and sends it
+what the failed write could not deliver. Before it closes the pipe it waits
+until a subscriber has taken every frame.
 
 The wire format is in shared/PROTOCOL.md. The same program in C, Go and
 Python: c/publisher.c, go/cmd/publisher/publisher.go, python/publisher.py.
@@ -66,7 +67,7 @@ def main() -> int:
         while (message := lines.next(pipe)) is not None:
             write_message(pipe, message)
             # `exit` stops the subscriber, and us.
-            if message == framing.EXIT:
+            if framing.is_exit(message):
                 break
         # Send what is left; wait until a subscriber has taken it all; close.
         pipe.close()

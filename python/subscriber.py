@@ -9,11 +9,11 @@ python-publisher, or anything that writes lines, such as
 
 Each message arrives as a frame, the message and a newline. One read may
 bring many frames or part of one, so the bytes are cut into frames at each
-newline, never taken a read at a time, and handle_message() prints each
-message. When every publisher has closed the pipe (end of file) the
-subscriber opens it again and waits for the next one; with --once it exits
-instead. One FIFO is a queue, not a topic: two subscribers on one pipe
-share its messages, each reaching only one of them.
+newline, and handle_message (handleMessage in Go) prints every message. When
+every publisher has closed the pipe (end of file) the subscriber opens it
+again and waits for the next one; with --once it exits instead. One FIFO is
+a queue, not a topic: two subscribers on one pipe share its messages, each
+reaching only one of them.
 
 The wire format is in shared/PROTOCOL.md. The same program in C, Go and
 Python: c/subscriber.c, go/cmd/subscriber/subscriber.go, python/subscriber.py.

@@ -27,6 +27,11 @@ READ_CHUNK = 65536          # one read of the pipe or of standard input
 EXIT = b"exit"              # the message that asks the subscriber to stop
 
 
+def is_exit(message: bytes) -> bool:
+    """Whether the message is `exit`, exactly, which asks the subscriber to stop."""
+    return message == EXIT
+
+
 class Next(Enum):
     """What handle_message() answers: go on with the next message, or stop."""
     GO_ON = "go on"

@@ -117,7 +117,8 @@ cell_places() {
 # and its method (fifo.Reader.Read, framing.FrameDecoder.feed):
 #   C       a line that starts a definition: `[type words ]name(`, not `;`
 #   Go      `func Name(`, or `func (r *Type) Name(` for a method
-#   Python  `def name(` at the top level, or indented within `class Type`
+#   Python  `def name(` or `class Name` (a constructor) at the top level, or
+#           a `def name(` indented within `class Type`
 defined_in() {
   local lang=$1 name=$2 place=$3 unit files=() parts
   [[ -n $place ]] || return 1
@@ -141,7 +142,7 @@ defined_in() {
       ;;
     Go-1) grep -qE "^func ${parts[0]}\(" "${files[@]}" ;;
     Go-2) grep -qE "^func \(([A-Za-z_][A-Za-z0-9_]* )?\*?${parts[0]}\) ${parts[1]}\(" "${files[@]}" ;;
-    Python-1) grep -qE "^def ${parts[0]}\(" "${files[@]}" ;;
+    Python-1) grep -qE "^(def ${parts[0]}\(|class ${parts[0]}\b)" "${files[@]}" ;;
     Python-2)
       awk -v cls="${parts[0]}" -v fn="${parts[1]}" '
         /^[^ \t#]/ { in_class = ($0 ~ "^class " cls "[(:]") }
@@ -195,9 +196,9 @@ branch_points() {
 }
 
 # main_calls FILE: the functions main calls, one a line as written
-# (fifo_prepare, fifo.Prepare, pipe.read), keywords, type conversions and
-# the language's own exit (os.Exit, sys.exit) left out.
+# (fifo_prepare, fifo.Prepare, pipe.read), keywords, type conversions (str,
+# int) and the language's own exit (os.Exit, sys.exit) left out.
 main_calls() {
   main_code "$1" | grep -oE '[A-Za-z_][A-Za-z0-9_.]*\(' | tr -d '(' |
-    grep -vxE 'if|for|while|switch|return|sizeof|func|not|and|or|in|elif|int|bool|len|os\.Exit|sys\.exit' | sort -u
+    grep -vxE 'if|for|while|switch|return|sizeof|func|not|and|or|in|elif|int|bool|len|str|os\.Exit|sys\.exit' | sort -u
 }
