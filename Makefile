@@ -112,10 +112,10 @@ demo: deps-run all
 # version manager's shim (pyenv's runs bash before Python), the shim costs
 # more than the programs themselves: the test targets put the interpreter it
 # points to (the same python3, found once) first on PATH, in build/python.
-.PHONY: python-path
-python-path:
-	@mkdir -p build/python
-	@ln -sfn "$$(python3 -c 'import sys; print(sys.executable)')" build/python/python3
+python-path := build/python/python3
+$(python-path): FORCE
+	@mkdir -p $(@D)
+	@ln -sfn "$$(python3 -c 'import sys; print(sys.executable)')" $@.$$$$ && mv -Tf $@.$$$$ $@
 TESTING := test test-c test-go test-python test-matrix lint test-asan test-valgrind fuzz soak bench conformance conformance-matrix
 $(TESTING): export PATH := $(CURDIR)/build/python:$(PATH)
 
@@ -125,7 +125,7 @@ $(TESTING): export PATH := $(CURDIR)/build/python:$(PATH)
 # output is shown after it. Last, tools/leftovers checks that the run left
 # nothing behind.
 ## test: every test: C (cmocka), Go, Python, the interop matrix; under 5 min; ends "N passed, N failed, N skipped"
-test: deps python-path
+test: deps $(python-path)
 	@rm -rf build/results build/failures build/skips build/units.log && mkdir -p build
 	@tools/leftovers snapshot build/leftovers-before
 	@$(MAKE) --no-print-directory all WERROR=-Werror
@@ -149,7 +149,7 @@ test-go: bin/go-publisher bin/go-subscriber
 	@tools/run-suite gotest "go/test" bash -c 'cd go && go test -v -count=1 ./...'
 
 ## test-python: the Python unit tests (unittest)
-test-python: bin/python-publisher bin/python-subscriber python-path
+test-python: bin/python-publisher bin/python-subscriber $(python-path)
 	@tools/run-suite unittest "python/unittest" bash -c 'cd python && python3 -m unittest -v'
 
 ## lint: cppcheck, clang-tidy, gofmt, go vet, shellcheck, pyflakes; every warning fails
@@ -166,7 +166,7 @@ SANITIZE := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-san
 export ASAN_OPTIONS := detect_leaks=1:halt_on_error=1:abort_on_error=0
 export UBSAN_OPTIONS := halt_on_error=1:print_stacktrace=1
 ## test-asan: the C unit tests and the C programs' matrix, built with ASan and UBSan (a few minutes)
-test-asan: deps python-path
+test-asan: deps $(python-path)
 	@rm -f build/results build/failures build/skips; mkdir -p build
 	@status=0; \
 	$(MAKE) --no-print-directory CBUILD=build/asan CBIN=build/asan/bin CFLAGS='$(SANITIZE)' \
@@ -178,23 +178,23 @@ test-asan: deps python-path
 	tools/summarize build/results; exit $$status
 
 ## test-valgrind: the C programs over every golden vector under valgrind memcheck
-test-valgrind: deps all python-path
+test-valgrind: deps all $(python-path)
 	@rm -f build/results build/failures build/skips; mkdir -p build
 	@tools/run-suite check "valgrind/vectors" tools/valgrind-vectors; status=$$?; \
 	tools/summarize build/results; exit $$status
 
 ## fuzz: fuzz the framing: libFuzzer on the C decoder, Go's fuzzing, every program against the others (FUZZ_SECONDS=60 each: about 3 min)
-fuzz: deps all python-path
+fuzz: deps all $(python-path)
 	@FUZZ_SECONDS='$(FUZZ_SECONDS)' FUZZ_CFLAGS='$(ALL_CFLAGS)' C_LIB_SRC='$(C_LIB_SRC)' tests/fuzz/run
 
 ## soak: every publisher into one FIFO while programs are killed and restarted at random (SOAK_SECONDS=60, SOAK_SEED=N)
-soak: deps-run all python-path
+soak: deps-run all $(python-path)
 	@SOAK_SECONDS='$(SOAK_SECONDS)' tests/soak/run
 
 PUB ?=
 SUB ?=
 ## test-matrix: the interop matrix, or one pair of it: make test-matrix PUB=go SUB=python (TEST_JOBS=3, HANG_GUARD=20)
-test-matrix: all python-path
+test-matrix: all $(python-path)
 	@tools/run-suite bats "tests/matrix" tests/run $(PUB) $(SUB)
 
 ## bugs: the tutorial's bugs seen happening, each next to our programs (for a class)
@@ -214,7 +214,7 @@ cast: deps all
 	@examples/demo/cast
 
 ## bench: throughput, latency and memory of every pair, about 2 min (BENCH_QUICK=1: seconds; SAVE=1: update tests/bench/results.*)
-bench: deps all python-path
+bench: deps all $(python-path)
 	@SAVE='$(SAVE)' tests/bench/run
 
 # PROGRAM is one command line: "./my-subscriber", or "cat {pipe}" with
@@ -230,7 +230,7 @@ conformance:
 conformance: export CONFORMANCE_PROGRAM = $(PROGRAM)
 
 ## conformance-matrix: the kit on every program of bin/ and on cat, shell, awk, socat and the tutorial's designs: tests/conformance-matrix/results.{md,svg}
-conformance-matrix: all python-path
+conformance-matrix: all $(python-path)
 	@tests/conformance-matrix/run
 
 ## clean: remove bin/ and build/

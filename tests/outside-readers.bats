@@ -3,8 +3,9 @@
 # real programs that no one here wrote, from Debian, read it (PROTOCOL.md
 # section 2: any program that reads lines is a subscriber).
 #
-# The publisher sends one, two and three, whole frames in one write(), then
-# meets the end of its input. Each reader prints "got LINE" per line (socat
+# The reader opens the FIFO first and waits for a writer; the publisher
+# sends one, two and three, whole frames in one write(), then meets the end
+# of its input. Each reader prints "got LINE" per line (socat
 # copies the bytes as they are). The publisher must exit 0 and the reader
 # must have printed every line once, in order. The reader that opens the FIFO
 # again for every line (bash's `read < fifo`) gets all three only because the
@@ -22,18 +23,20 @@ setup() {
   printf_lines "$T/in" one two three
 }
 
-# from READER WANT_PREFIX CMD...: start CMD reading $PIPE (PROG makes the
-# FIFO, so the reader starts once it is there), then PROG; check both.
+# from READER WANT_PREFIX CMD...: make the FIFO, start CMD reading it (it
+# waits in open() for a writer), then PROG; check both.
 from() {
   local name=$1 prefix=$2
   shift 2
-  spawn pub "$T/in" "$BIN_DIR/$PROG" --pipe "$PIPE"
-  wait_until pub "making $PIPE" test -p "$PIPE"
+  ensure_fifo
   spawn "$name" - "$@"
+  wait_sub_ready "$name"
+  spawn pub "$T/in" "$BIN_DIR/$PROG" --pipe "$PIPE"
   finish pub
-  expect_status pub 0
   finish "$name"
-  expect_status "$name" 0
+  # shellcheck disable=SC2153 # STATUS is finish's (lib/common.bash)
+  [[ ${STATUS[pub]} == 0 && ${STATUS[$name]} == 0 ]] ||
+    fail "$(printf 'expected both to exit 0\n'; describe pub; describe "$name")"
   assert_out_lines "$name" "${prefix}one" "${prefix}two" "${prefix}three"
 }
 
