@@ -113,9 +113,10 @@ demo: deps-run all
 # more than the programs themselves: the test targets put the interpreter it
 # points to (the same python3, found once) first on PATH, in build/python.
 python-path := build/python/python3
+USER_PATH := $(PATH)
 $(python-path): FORCE
 	@mkdir -p $(@D)
-	@ln -sfn "$$(python3 -c 'import sys; print(sys.executable)')" $@.$$$$ && mv -Tf $@.$$$$ $@
+	@ln -sfn "$$(PATH='$(USER_PATH)' python3 -c 'import os, sys; print(os.path.realpath(sys.executable))')" $@.$$$$ && mv -Tf $@.$$$$ $@
 TESTING := test test-c test-go test-python test-matrix lint test-asan test-valgrind fuzz soak bench conformance conformance-matrix
 $(TESTING): export PATH := $(CURDIR)/build/python:$(PATH)
 
