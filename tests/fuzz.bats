@@ -28,7 +28,11 @@ assert_executions() {
   refute_output --partial 'invariant violated'
 }
 
-@test "Go's fuzzing of go/framing: a short run finds nothing" {
+@test "Go's fuzzing of go/framing: saved inputs replayed, a short run finds nothing" {
+  # Go replays the saved inputs of testdata/fuzz/ as part of every run.
+  local saved
+  saved=$(find "$REPO_DIR"/go/internal/*/testdata/fuzz -type f 2>/dev/null | wc -l)
+  ((saved >= 1)) || fail "no saved input in go/internal/*/testdata/fuzz/: a replay of nothing"
   FUZZ_SECONDS=$SMOKE run timeout $((SMOKE + 6 * HANG)) "$REPO_DIR/tests/fuzz/run" go
   assert_success
   assert_executions 'go: FuzzFraming'
