@@ -3,8 +3,9 @@ package framing
 import (
 	"bytes"
 	"fmt"
-	"path/filepath"
 	"testing"
+
+	"fifo-pubsub/go/internal/testvectors"
 )
 
 // FuzzFraming feeds arbitrary bytes, as written raw into a pipe, through
@@ -13,18 +14,7 @@ import (
 // vectors are its seed corpus, so plain `go test` runs it on them. The
 // publisher's side is FuzzLines, in package lines.
 func FuzzFraming(f *testing.F) {
-	ins, err := filepath.Glob("../../../shared/vectors/*.in")
-	if err != nil || len(ins) == 0 {
-		f.Fatalf("no golden vectors (%v)", err)
-	}
-	for _, in := range ins {
-		data := mustRead(f, in)
-		for _, chunk := range []uint16{0, 1, 7, 4096} {
-			f.Add(data, chunk)
-		}
-	}
-	f.Add([]byte("a\r\r\nb\r"), uint16(2))
-	f.Add(bytes.Repeat([]byte("x\r"), 2048), uint16(3))
+	testvectors.AddSeeds(f)
 
 	f.Fuzz(func(t *testing.T, data []byte, chunk uint16) {
 		size := int(chunk)

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"path/filepath"
 	"testing"
 
 	"fifo-pubsub/go/internal/framing"
+	"fifo-pubsub/go/internal/testvectors"
 )
 
 // FuzzLines feeds arbitrary input, in arbitrary chunk sizes, through the
@@ -16,18 +16,7 @@ import (
 // its seed corpus, so plain `go test` runs it on them. The subscriber's
 // side is FuzzFraming, in package framing.
 func FuzzLines(f *testing.F) {
-	ins, err := filepath.Glob("../../../shared/vectors/*.in")
-	if err != nil || len(ins) == 0 {
-		f.Fatalf("no golden vectors (%v)", err)
-	}
-	for _, in := range ins {
-		data := mustRead(f, in)
-		for _, chunk := range []uint16{0, 1, 7, 4096} {
-			f.Add(data, chunk)
-		}
-	}
-	f.Add([]byte("a\r\r\nb\r"), uint16(2))
-	f.Add(bytes.Repeat([]byte("x\r"), 2048), uint16(3))
+	testvectors.AddSeeds(f)
 
 	f.Fuzz(func(t *testing.T, data []byte, chunk uint16) {
 		var in io.Reader = bytes.NewReader(data)
