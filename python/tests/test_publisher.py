@@ -260,21 +260,28 @@ class Terminal(ScratchDir):
             os.close(slave)
         return pub, master
 
-    def test_prompt_before_each_line(self) -> None:
+    def type_at_two_prompts(self, first: bytes, second: bytes) -> tuple[int, bytes, bytes, bytes]:
+        """With a subscriber on the FIFO, types first at the first prompt and
+        second at the next: the publisher's status, stdout and stderr, and
+        what the subscriber read."""
         os.mkfifo(self.path, 0o600)
         reader = open_reader(self.path)
         pub, master = self.start_in_terminal()
         try:
             pub.read_until(PROMPT)
-            os.write(master, b"hello\n")
+            os.write(master, first)
             pub.read_until(PROMPT * 2)
-            os.write(master, b"exit\n")
+            os.write(master, second)
             pipe = read_to_eof(reader)
             status, out, err = pub.finish()
         finally:
             os.close(master)
             os.close(reader)
-        self.assertEqual((status, out, err, pipe), (0, PROMPT * 2, b"", b"hello\nexit\n"))
+        return status, out, err, pipe
+
+    def test_prompt_before_each_line(self) -> None:
+        self.assertEqual(self.type_at_two_prompts(b"hello\n", b"exit\n"),
+                         (0, PROMPT * 2, b"", b"hello\nexit\n"))
 
     def test_lines_typed_while_waiting_get_no_prompt_each(self) -> None:
         pub, master = self.start_in_terminal()
@@ -296,20 +303,8 @@ class Terminal(ScratchDir):
                          (0, PROMPT, b"early one\nearly two\nexit\n"))
 
     def test_ctrl_d_after_a_prompt_ends_the_line(self) -> None:
-        os.mkfifo(self.path, 0o600)
-        reader = open_reader(self.path)
-        pub, master = self.start_in_terminal()
-        try:
-            pub.read_until(PROMPT)
-            os.write(master, b"hi\n")
-            pub.read_until(PROMPT * 2)
-            os.write(master, b"\x04")         # Ctrl-D
-            pipe = read_to_eof(reader)
-            status, out, err = pub.finish()
-        finally:
-            os.close(master)
-            os.close(reader)
-        self.assertEqual((status, out, err, pipe), (0, PROMPT * 2 + b"\n", b"", b"hi\n"))
+        self.assertEqual(self.type_at_two_prompts(b"hi\n", b"\x04"),     # Ctrl-D
+                         (0, PROMPT * 2 + b"\n", b"", b"hi\n"))
 
 
 if __name__ == "__main__":
