@@ -32,7 +32,7 @@ func FuzzFraming(f *testing.F) {
 // referenceSubscriber is what a subscriber prints with --raw for pipe
 // bytes, written as simply as possible.
 func referenceSubscriber(data []byte) (stdout, stderr string) {
-	for _, msg := range lines(data) {
+	for _, msg := range testvectors.Lines(data) {
 		msg = bytes.TrimSuffix(msg, []byte("\r"))
 		switch {
 		case len(msg) == 0:
@@ -47,16 +47,4 @@ func referenceSubscriber(data []byte) (stdout, stderr string) {
 		}
 	}
 	return stdout, stderr
-}
-
-// lines cuts data at each LF; bytes after the last LF are a line too.
-func lines(data []byte) [][]byte {
-	if len(data) == 0 {
-		return nil
-	}
-	l := bytes.Split(data, []byte("\n"))
-	if data[len(data)-1] == '\n' {
-		l = l[:len(l)-1]
-	}
-	return l
 }

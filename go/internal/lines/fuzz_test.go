@@ -38,7 +38,7 @@ func FuzzLines(f *testing.F) {
 // referencePublisher is the publisher's framing written as simply as
 // possible, with the whole input in memory.
 func referencePublisher(data []byte) (pipe []byte, stderr string, status int) {
-	for i, msg := range splitLines(data) {
+	for i, msg := range testvectors.Lines(data) {
 		msg = bytes.TrimSuffix(msg, []byte("\r"))
 		switch {
 		case len(msg) == 0:
@@ -58,16 +58,4 @@ func referencePublisher(data []byte) (pipe []byte, stderr string, status int) {
 		}
 	}
 	return pipe, stderr, status
-}
-
-// splitLines cuts data at each LF; bytes after the last LF are a line too.
-func splitLines(data []byte) [][]byte {
-	if len(data) == 0 {
-		return nil
-	}
-	l := bytes.Split(data, []byte("\n"))
-	if data[len(data)-1] == '\n' {
-		l = l[:len(l)-1]
-	}
-	return l
 }

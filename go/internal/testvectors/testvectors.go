@@ -78,6 +78,20 @@ func AddSeeds(f *testing.F) {
 	f.Add(bytes.Repeat([]byte("x\r"), 2048), uint16(3))
 }
 
+// Lines cuts data at each LF, as a plain reading of PROTOCOL.md does in
+// the fuzz targets' reference programs; bytes after the last LF are a line
+// too.
+func Lines(data []byte) [][]byte {
+	if len(data) == 0 {
+		return nil
+	}
+	l := bytes.Split(data, []byte("\n"))
+	if data[len(data)-1] == '\n' {
+		l = l[:len(l)-1]
+	}
+	return l
+}
+
 // MustRead reads the file at path, or fails the test.
 func MustRead(t testing.TB, path string) []byte {
 	t.Helper()
