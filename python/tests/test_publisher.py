@@ -35,6 +35,16 @@ class Publishing(ScratchDir):
     def publisher(self, stdin: int | None, *args: str) -> Program:
         return self.start(PROG, "--pipe", self.path, *args, stdin=stdin)
 
+    def waiting_publisher(self, data: bytes) -> Program:
+        """A publisher of `data` that made its FIFO, with no subscriber yet."""
+        stdin = input_file(data)
+        try:
+            pub = self.publisher(stdin)
+        finally:
+            os.close(stdin)
+        wait_for(lambda: os.path.exists(self.path), "no FIFO")
+        return pub
+
     def publish(self, data: bytes) -> tuple[int, bytes, bytes]:
         """Run the publisher on `data` with a subscriber already there:
         (status, stderr, pipe bytes)."""
@@ -99,12 +109,7 @@ class Publishing(ScratchDir):
         self.assertLess(usage.ru_maxrss, 64 * 1024)     # KiB
 
     def test_waits_for_a_subscriber_and_says_so(self) -> None:
-        stdin = input_file(b"hello\n")
-        try:
-            pub = self.publisher(stdin)
-        finally:
-            os.close(stdin)
-        wait_for(lambda: os.path.exists(self.path), "no FIFO")
+        pub = self.waiting_publisher(b"hello\n")
         time.sleep(0.3)
         self.assertIsNone(pub.proc.poll())      # still waiting in open()
         pipe = read_fifo_now(self.path)
@@ -203,12 +208,7 @@ class Publishing(ScratchDir):
     def test_waiting_publisher_follows_its_path(self) -> None:
         # The FIFO it waits on is removed and made again: the publisher
         # ends up on the new one, where the subscriber is.
-        stdin = input_file(b"hello\n")
-        try:
-            pub = self.publisher(stdin)
-        finally:
-            os.close(stdin)
-        wait_for(lambda: os.path.exists(self.path), "no FIFO")
+        pub = self.waiting_publisher(b"hello\n")
         pub.read_err_until(b"waiting for a subscriber\n")
         os.unlink(self.path)
         os.mkfifo(self.path, 0o600)
