@@ -523,54 +523,58 @@ static void *write_when_the_path_exists(void *arg)
     return write_late(w);
 }
 
-/* While it waits for a publisher, the subscriber follows its path. */
+/* While it waits for a publisher, the subscriber follows its path. Each
+   test starts with a reader on the test's FIFO, which is then removed. */
+static void open_reader_then_remove_its_fifo(struct fifo_reader *pipe)
+{
+    open_test_reader(pipe);
+    start_frames();
+    assert_int_equal(unlink(path), 0);
+}
+
+/* The waiting reader gets `expected` from the late writer w within 3
+   seconds; then w, the frames and the reader are done with. */
+static void expect_message_from_late_writer(struct fifo_reader *pipe, struct late_writer *w,
+                                            const char *expected)
+{
+    double start = now();
+    assert_int_equal(fifo_reader_read(pipe, &frames, &out), FIFO_BYTES);
+    expect_message(expected);
+    assert_true(now() - start < 3);
+    pthread_join(w->thread, NULL);
+    stop_frames();
+    close(pipe->fd);
+}
+
 static void waiting_reader_makes_a_removed_fifo_again(void **state)
 {
     (void)state;
     struct fifo_reader pipe;
-    open_test_reader(&pipe);
-    start_frames();
-    assert_int_equal(unlink(path), 0);
+    open_reader_then_remove_its_fifo(&pipe);
     struct late_writer w = {.target = path, .text = "again\n"};
     /* It opens the path once the FIFO is there again. */
     assert_int_equal(pthread_create(&w.thread, NULL, write_when_the_path_exists, &w), 0);
-    double start = now();
-    assert_int_equal(fifo_reader_read(&pipe, &frames, &out), FIFO_BYTES);
-    expect_message("again");
-    assert_true(now() - start < 3);
-    pthread_join(w.thread, NULL);
-    stop_frames();
-    close(pipe.fd);
+    expect_message_from_late_writer(&pipe, &w, "again");
 }
 
 static void waiting_reader_follows_a_fifo_made_anew(void **state)
 {
     (void)state;
     struct fifo_reader pipe;
-    open_test_reader(&pipe);
-    start_frames();
     /* rm -f P; mkfifo P, as pipe-io-server does at start; a publisher then
        opens the new FIFO. */
-    assert_int_equal(unlink(path), 0);
+    open_reader_then_remove_its_fifo(&pipe);
     assert_int_equal(mkfifo(path, 0600), 0);
     struct late_writer w;
     start_late_writer(&w, path, "moved\n", 0);
-    double start = now();
-    assert_int_equal(fifo_reader_read(&pipe, &frames, &out), FIFO_BYTES);
-    expect_message("moved");
-    assert_true(now() - start < 3);
-    pthread_join(w.thread, NULL);
-    stop_frames();
-    close(pipe.fd);
+    expect_message_from_late_writer(&pipe, &w, "moved");
 }
 
 static void waiting_reader_refuses_a_file_put_in_its_place(void **state)
 {
     (void)state;
     struct fifo_reader pipe;
-    open_test_reader(&pipe);
-    start_frames();
-    assert_int_equal(unlink(path), 0);
+    open_reader_then_remove_its_fifo(&pipe);
     int fd = open(path, O_WRONLY | O_CREAT, 0600);
     close(fd);
     char line[512];

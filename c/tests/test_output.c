@@ -116,13 +116,19 @@ static void flush_finishes_short_writes_and_retries_eintr(void **state)
     expect_in_pipe("abcdefgh\n", 9);
 }
 
+/* out holds "x\n", and its next write fails with EPIPE. */
+static void output_to_a_broken_pipe(struct output *out)
+{
+    output_init(out, ends[1]);
+    assert_int_equal(output_add(out, "x\n", 2), 0);
+    mock_write_fail(ends[1], EPIPE, 1);
+}
+
 static void flush_reports_a_failed_write(void **state)
 {
     (void)state;
     static struct output out;
-    output_init(&out, ends[1]);
-    assert_int_equal(output_add(&out, "x\n", 2), 0);
-    mock_write_fail(ends[1], EPIPE, 1);
+    output_to_a_broken_pipe(&out);
     capture_begin();
     int result = output_flush(&out);
     const char *err = capture_end();
@@ -136,9 +142,7 @@ static void a_failure_is_reported_once_and_gives_status_1(void **state)
 {
     (void)state;
     static struct output out;
-    output_init(&out, ends[1]);
-    assert_int_equal(output_add(&out, "x\n", 2), 0);
-    mock_write_fail(ends[1], EPIPE, 1);
+    output_to_a_broken_pipe(&out);
     capture_begin();
     assert_int_equal(output_flush(&out), -1);
     assert_int_equal(output_line(&out, "Received: ", "y", 1), -1);

@@ -221,6 +221,15 @@ class FollowingThePath(ScratchDir):
         self.assertFalse(thread.is_alive(), "wait() did not notice")
         return reader, box
 
+    def make_anew(self) -> None:
+        """rm -f P; mkfifo P"""
+        os.unlink(self.path)
+        os.mkfifo(self.path, 0o600)
+
+    def put_file(self) -> None:
+        os.unlink(self.path)
+        open(self.path, "wb").close()
+
     def test_reader_makes_a_removed_fifo_again(self) -> None:
         reader, box = self.reader_after(lambda: os.unlink(self.path))
         self.assertEqual(box, [None])
@@ -228,10 +237,7 @@ class FollowingThePath(ScratchDir):
         self.assertEqual(identity(self.path)[1], os.fstat(reader.fd).st_ino)
 
     def test_reader_moves_to_a_fifo_made_anew(self) -> None:
-        def make_anew() -> None:
-            os.unlink(self.path)
-            os.mkfifo(self.path, 0o600)
-        reader, box = self.reader_after(make_anew)
+        reader, box = self.reader_after(self.make_anew)
         self.assertEqual(box, [None])
         self.assertEqual(identity(self.path)[1], os.fstat(reader.fd).st_ino)
         # A publisher of the new FIFO reaches it.
@@ -241,10 +247,7 @@ class FollowingThePath(ScratchDir):
         self.assertEqual(reader._read(), b"new\n")
 
     def test_reader_refuses_a_file_put_in_place(self) -> None:
-        def put_file() -> None:
-            os.unlink(self.path)
-            open(self.path, "wb").close()
-        _, box = self.reader_after(put_file)
+        _, box = self.reader_after(self.put_file)
         self.assertIsInstance(box[0], PipeError)
         self.assertEqual(str(box[0]), f"{self.path}: exists and is not a named pipe")
 
@@ -260,49 +263,46 @@ class FollowingThePath(ScratchDir):
         thread.join(TIMEOUT)
         self.assertEqual(box, [None])
 
-    def test_writer_ends_up_on_the_fifo_at_the_path(self) -> None:
+    def writer_after(self, change: Callable[[], None]) -> Tuple[threading.Thread, List[object]]:
+        """A writer waiting in open_writer() for a subscriber, the path
+        changed meanwhile: its thread, and the list that gets what
+        open_writer() came to. What it reports is dropped."""
         fifo.prepare(self.path)
-        with mock.patch.object(report, "report", lambda text: None):
-            thread, box = in_thread(lambda: fifo.open_writer(self.path))
-            thread.join(0.3)
-            os.unlink(self.path)
-            os.mkfifo(self.path, 0o600)
-            received, reader_box = in_thread(lambda: read_fifo(self.path))
-            thread.join(TIMEOUT)
-            writer = box[0]
-            assert isinstance(writer, fifo.Writer), writer
-            writer.batch += b"to the new one\n"
-            writer.close()
+        quiet = mock.patch.object(report, "report", lambda text: None)
+        quiet.start()
+        self.addCleanup(quiet.stop)
+        thread, box = in_thread(lambda: fifo.open_writer(self.path))
+        thread.join(0.3)
+        change()
+        return thread, box
+
+    def read_from(self, thread: threading.Thread, box: List[object], message: bytes) -> List[object]:
+        """What a subscriber that comes now reads from the FIFO at the path,
+        where the writer of writer_after() sends message."""
+        received, reader_box = in_thread(lambda: read_fifo(self.path))
+        thread.join(TIMEOUT)
+        writer = box[0]
+        assert isinstance(writer, fifo.Writer), writer
+        writer.batch += message
+        writer.close()
         received.join(TIMEOUT)
-        self.assertEqual(reader_box, [b"to the new one\n"])
+        return reader_box
+
+    def test_writer_ends_up_on_the_fifo_at_the_path(self) -> None:
+        thread, box = self.writer_after(self.make_anew)
+        self.assertEqual(self.read_from(thread, box, b"to the new one\n"), [b"to the new one\n"])
 
     def test_writer_makes_a_removed_fifo_again(self) -> None:
-        fifo.prepare(self.path)
-        with mock.patch.object(report, "report", lambda text: None):
-            thread, box = in_thread(lambda: fifo.open_writer(self.path))
-            thread.join(0.3)
-            os.unlink(self.path)
-            wait_for_path = time.monotonic() + TIMEOUT
-            while not os.path.lexists(self.path) and time.monotonic() < wait_for_path:
-                time.sleep(0.05)
-            self.assertTrue(stat.S_ISFIFO(os.lstat(self.path).st_mode))
-            received, reader_box = in_thread(lambda: read_fifo(self.path))
-            thread.join(TIMEOUT)
-            writer = box[0]
-            assert isinstance(writer, fifo.Writer), writer
-            writer.batch += b"made again\n"
-            writer.close()
-        received.join(TIMEOUT)
-        self.assertEqual(reader_box, [b"made again\n"])
+        thread, box = self.writer_after(lambda: os.unlink(self.path))
+        wait_for_path = time.monotonic() + TIMEOUT
+        while not os.path.lexists(self.path) and time.monotonic() < wait_for_path:
+            time.sleep(0.05)
+        self.assertTrue(stat.S_ISFIFO(os.lstat(self.path).st_mode))
+        self.assertEqual(self.read_from(thread, box, b"made again\n"), [b"made again\n"])
 
     def test_writer_refuses_a_file_put_in_place(self) -> None:
-        fifo.prepare(self.path)
-        with mock.patch.object(report, "report", lambda text: None):
-            thread, box = in_thread(lambda: fifo.open_writer(self.path))
-            thread.join(0.3)
-            os.unlink(self.path)
-            open(self.path, "wb").close()
-            thread.join(TIMEOUT)
+        thread, box = self.writer_after(self.put_file)
+        thread.join(TIMEOUT)
         self.assertIsInstance(box[0], PipeError)
         self.assertEqual(str(box[0]), f"{self.path}: exists and is not a named pipe")
 

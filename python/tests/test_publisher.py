@@ -35,6 +35,16 @@ class Publishing(ScratchDir):
     def publisher(self, stdin: int | None, *args: str) -> Program:
         return self.start(PROG, "--pipe", self.path, *args, stdin=stdin)
 
+    def waiting_publisher(self, data: bytes) -> Program:
+        """A publisher of `data` that made its FIFO, with no subscriber yet."""
+        stdin = input_file(data)
+        try:
+            pub = self.publisher(stdin)
+        finally:
+            os.close(stdin)
+        wait_for(lambda: os.path.exists(self.path), "no FIFO")
+        return pub
+
     def publish(self, data: bytes) -> tuple[int, bytes, bytes]:
         """Run the publisher on `data` with a subscriber already there:
         (status, stderr, pipe bytes)."""
@@ -99,12 +109,7 @@ class Publishing(ScratchDir):
         self.assertLess(usage.ru_maxrss, 64 * 1024)     # KiB
 
     def test_waits_for_a_subscriber_and_says_so(self) -> None:
-        stdin = input_file(b"hello\n")
-        try:
-            pub = self.publisher(stdin)
-        finally:
-            os.close(stdin)
-        wait_for(lambda: os.path.exists(self.path), "no FIFO")
+        pub = self.waiting_publisher(b"hello\n")
         time.sleep(0.3)
         self.assertIsNone(pub.proc.poll())      # still waiting in open()
         pipe = read_fifo_now(self.path)
@@ -203,12 +208,7 @@ class Publishing(ScratchDir):
     def test_waiting_publisher_follows_its_path(self) -> None:
         # The FIFO it waits on is removed and made again: the publisher
         # ends up on the new one, where the subscriber is.
-        stdin = input_file(b"hello\n")
-        try:
-            pub = self.publisher(stdin)
-        finally:
-            os.close(stdin)
-        wait_for(lambda: os.path.exists(self.path), "no FIFO")
+        pub = self.waiting_publisher(b"hello\n")
         pub.read_err_until(b"waiting for a subscriber\n")
         os.unlink(self.path)
         os.mkfifo(self.path, 0o600)
@@ -260,21 +260,28 @@ class Terminal(ScratchDir):
             os.close(slave)
         return pub, master
 
-    def test_prompt_before_each_line(self) -> None:
+    def type_at_two_prompts(self, first: bytes, second: bytes) -> tuple[int, bytes, bytes, bytes]:
+        """With a subscriber on the FIFO, types first at the first prompt and
+        second at the next: the publisher's status, stdout and stderr, and
+        what the subscriber read."""
         os.mkfifo(self.path, 0o600)
         reader = open_reader(self.path)
         pub, master = self.start_in_terminal()
         try:
             pub.read_until(PROMPT)
-            os.write(master, b"hello\n")
+            os.write(master, first)
             pub.read_until(PROMPT * 2)
-            os.write(master, b"exit\n")
+            os.write(master, second)
             pipe = read_to_eof(reader)
             status, out, err = pub.finish()
         finally:
             os.close(master)
             os.close(reader)
-        self.assertEqual((status, out, err, pipe), (0, PROMPT * 2, b"", b"hello\nexit\n"))
+        return status, out, err, pipe
+
+    def test_prompt_before_each_line(self) -> None:
+        self.assertEqual(self.type_at_two_prompts(b"hello\n", b"exit\n"),
+                         (0, PROMPT * 2, b"", b"hello\nexit\n"))
 
     def test_lines_typed_while_waiting_get_no_prompt_each(self) -> None:
         pub, master = self.start_in_terminal()
@@ -296,20 +303,8 @@ class Terminal(ScratchDir):
                          (0, PROMPT, b"early one\nearly two\nexit\n"))
 
     def test_ctrl_d_after_a_prompt_ends_the_line(self) -> None:
-        os.mkfifo(self.path, 0o600)
-        reader = open_reader(self.path)
-        pub, master = self.start_in_terminal()
-        try:
-            pub.read_until(PROMPT)
-            os.write(master, b"hi\n")
-            pub.read_until(PROMPT * 2)
-            os.write(master, b"\x04")         # Ctrl-D
-            pipe = read_to_eof(reader)
-            status, out, err = pub.finish()
-        finally:
-            os.close(master)
-            os.close(reader)
-        self.assertEqual((status, out, err, pipe), (0, PROMPT * 2 + b"\n", b"", b"hi\n"))
+        self.assertEqual(self.type_at_two_prompts(b"hi\n", b"\x04"),     # Ctrl-D
+                         (0, PROMPT * 2 + b"\n", b"", b"hi\n"))
 
 
 if __name__ == "__main__":

@@ -222,10 +222,15 @@ class FollowingThePath(ScratchDir):
         os.unlink(self.path)
         os.mkfifo(self.path, 0o600)
 
-    def test_fifo_made_anew_before_the_first_publisher(self) -> None:
+    def waiting_subscriber(self) -> Program:
+        """A subscriber that made its FIFO and waits in it for a publisher."""
         sub = self.subscriber()
         wait_for(lambda: os.path.exists(self.path), "no FIFO")
         time.sleep(0.2)
+        return sub
+
+    def test_fifo_made_anew_before_the_first_publisher(self) -> None:
+        sub = self.waiting_subscriber()
         self.make_anew()
         send(self.path, b"hi\n", b"exit\n")   # waits until the subscriber is there
         self.assertEqual(sub.finish(), (0, b"hi\nexit\n", b""))
@@ -241,18 +246,14 @@ class FollowingThePath(ScratchDir):
         self.assertEqual(sub.finish(), (0, b"first\nsecond\nexit\n", b""))
 
     def test_removed_fifo_is_made_again_while_waiting(self) -> None:
-        sub = self.subscriber()
-        wait_for(lambda: os.path.exists(self.path), "no FIFO")
-        time.sleep(0.2)
+        sub = self.waiting_subscriber()
         os.unlink(self.path)
         wait_for(lambda: os.path.exists(self.path), "not made again", timeout=3)
         send(self.path, b"exit\n")
         self.assertEqual(sub.finish(), (0, b"exit\n", b""))
 
     def test_something_else_put_in_place_is_refused(self) -> None:
-        sub = self.subscriber()
-        wait_for(lambda: os.path.exists(self.path), "no FIFO")
-        time.sleep(0.2)
+        sub = self.waiting_subscriber()
         os.unlink(self.path)
         os.mkdir(self.path)
         self.assertEqual(sub.finish(timeout=5), (1, b"", f"{PROG}: {self.path}: exists "

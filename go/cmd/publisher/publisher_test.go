@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,39 +13,18 @@ import (
 	"time"
 
 	"fifo-pubsub/go/internal/testbin"
+	"fifo-pubsub/go/internal/testpaths"
 )
 
 func TestRefusesWhatIsNotAFIFO(t *testing.T) {
-	dir := t.TempDir()
-	file := filepath.Join(dir, "file")
-	if err := os.WriteFile(file, []byte("keep me\n"), 0640); err != nil {
-		t.Fatal(err)
-	}
-	fifo := filepath.Join(dir, "fifo")
-	mkfifo(t, fifo)
-	link := filepath.Join(dir, "link")
-	if err := os.Symlink(fifo, link); err != nil {
-		t.Fatal(err)
-	}
-	openToAll := filepath.Join(dir, "all")
-	mkfifo(t, openToAll)
-	if err := os.Chmod(openToAll, 0666); err != nil {
-		t.Fatal(err)
-	}
-	sock := filepath.Join(dir, "sock")
-	l, err := net.Listen("unix", sock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-
+	paths := testpaths.Make(t)
 	tests := []struct{ path, want string }{
-		{file, "exists and is not a named pipe"},
-		{dir, "exists and is not a named pipe"},
-		{sock, "exists and is not a named pipe"},
-		{link, "is a symbolic link, not a named pipe"},
-		{openToAll, "other users may write to it (mode 0666), so they could inject messages"},
-		{filepath.Join(dir, "none", "p"), "No such file or directory"},
+		{paths.File, "exists and is not a named pipe"},
+		{paths.Dir, "exists and is not a named pipe"},
+		{paths.Sock, "exists and is not a named pipe"},
+		{paths.Link, "is a symbolic link, not a named pipe"},
+		{paths.OpenToAll, "other users may write to it (mode 0666), so they could inject messages"},
+		{filepath.Join(paths.Dir, "none", "p"), "No such file or directory"},
 	}
 	for _, tt := range tests {
 		p := start(t, strings.NewReader("a\n"), nil, "-p", tt.path)
@@ -56,9 +34,7 @@ func TestRefusesWhatIsNotAFIFO(t *testing.T) {
 			t.Errorf("%s: status %d, stderr %q, stdout %q; want 1, %q", tt.path, status, stderr, p.stdout.String(), want)
 		}
 	}
-	if b, _ := os.ReadFile(file); string(b) != "keep me\n" {
-		t.Errorf("the regular file was changed: %q", b)
-	}
+	paths.CheckFileKept(t)
 }
 
 // A missing FIFO is created with mode 0600, the wait for a subscriber is
@@ -357,29 +333,20 @@ func TestSignalsWhileDraining(t *testing.T) {
 // removed and made again (as `rm -f P; mkfifo P` does) is the one it
 // opens when a subscriber comes; a file put there ends it with status 1.
 func TestFollowsThePathWhileWaiting(t *testing.T) {
-	tests := []struct {
-		name    string
-		replace func(path string) error
-		err     string
-	}{
-		{"removed and made again", func(p string) error { return syscall.Mkfifo(p, 0600) }, ""},
-		{"removed", func(string) error { return nil }, ""},
-		{"replaced by a file", func(p string) error { return os.WriteFile(p, nil, 0600) }, "exists and is not a named pipe"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+	for _, tt := range testbin.Replacements {
+		t.Run(tt.Name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "p")
 			p := start(t, strings.NewReader("hi\nexit\n"), nil, "-p", path)
 			p.expect("go-publisher: " + path + ": waiting for a subscriber")
 			if err := os.Remove(path); err != nil {
 				t.Fatal(err)
 			}
-			if err := tt.replace(path); err != nil {
+			if err := tt.Replace(path); err != nil {
 				t.Fatal(err)
 			}
-			if tt.err != "" {
+			if tt.Err != "" {
 				status, rest := p.wait()
-				if want := []string{"go-publisher: " + path + ": " + tt.err}; status != 1 || !equal(rest, want) {
+				if want := []string{"go-publisher: " + path + ": " + tt.Err}; status != 1 || !equal(rest, want) {
 					t.Errorf("status %d, stderr %q; want 1, %q", status, rest, want)
 				}
 				return
@@ -422,24 +389,13 @@ func TestEditedWriteMessageSeesEveryMessage(t *testing.T) {
 	mkfifo(t, path)
 	r := openReader(t, path)
 	defer r.Close()
-	var in strings.Builder
-	for i := 0; i < 3000; i++ {
-		fmt.Fprintf(&in, "message %d\n", i)
-	}
-	in.WriteString("\nexit\n")
-	p := startProgram(t, edited, strings.NewReader(in.String()), nil, nil, "-p", path)
+	in := testbin.Numbered(3000) + "\nexit\n"
+	p := startProgram(t, edited, strings.NewReader(in), nil, nil, "-p", path)
 	got := strings.Split(strings.TrimSuffix(string(readAll(t, r)), "\n"), "\n")
-	if len(got) != 3001 {
-		t.Fatalf("%d frames, want 3001", len(got))
+	if last := got[len(got)-1]; last != "tag:exit" {
+		t.Errorf("last frame %q, want tag:exit", last)
 	}
-	for i, frame := range got[:3000] {
-		if want := fmt.Sprintf("tag:message %d", i); frame != want {
-			t.Fatalf("frame %d is %q, want %q", i, frame, want)
-		}
-	}
-	if got[3000] != "tag:exit" {
-		t.Errorf("last frame %q, want tag:exit", got[3000])
-	}
+	testbin.ExpectNumbered(t, got[:len(got)-1], 3000, "tag:%s")
 	if status, rest := p.wait(); status != 0 || len(rest) != 0 {
 		t.Errorf("status %d, stderr %q", status, rest)
 	}

@@ -346,20 +346,11 @@ func TestCommandLine(t *testing.T) {
 // does), it moves to the FIFO at the path within about a second, so that
 // the next publisher reaches it; a file put there ends it with status 1.
 func TestFollowsThePathWhileWaiting(t *testing.T) {
-	tests := []struct {
-		name    string
-		replace func(path string) error
-		err     string
-	}{
-		{"removed and made again", func(p string) error { return syscall.Mkfifo(p, 0600) }, ""},
-		{"removed", func(string) error { return nil }, ""},
-		{"replaced by a file", func(p string) error { return os.WriteFile(p, nil, 0600) }, "exists and is not a named pipe"},
-	}
-	for _, tt := range tests {
+	for _, tt := range testbin.Replacements {
 		for _, between := range []bool{false, true} {
-			name := tt.name + "/before the first publisher"
+			name := tt.Name + "/before the first publisher"
 			if between {
-				name = tt.name + "/between publishers"
+				name = tt.Name + "/between publishers"
 			}
 			t.Run(name, func(t *testing.T) {
 				path := filepath.Join(t.TempDir(), "p")
@@ -376,11 +367,11 @@ func TestFollowsThePathWhileWaiting(t *testing.T) {
 				if err := os.Remove(path); err != nil {
 					t.Fatal(err)
 				}
-				if err := tt.replace(path); err != nil {
+				if err := tt.Replace(path); err != nil {
 					t.Fatal(err)
 				}
-				if tt.err != "" {
-					want := "go-subscriber: " + path + ": " + tt.err + "\n"
+				if tt.Err != "" {
+					want := "go-subscriber: " + path + ": " + tt.Err + "\n"
 					if status := p.wait(); status != 1 || p.stderr.String() != want {
 						t.Errorf("status %d, stderr %q; want 1, %q", status, p.stderr.String(), want)
 					}
@@ -412,10 +403,7 @@ func TestEditedHandleMessageSeesEveryMessage(t *testing.T) {
 		{"tag", handleMessageHead, handleMessageHead + "\tmessage = append([]byte(\"tag:\"), message...)\n", false, "Received: tag:%s"},
 		{"tag, raw", handleMessageHead, handleMessageHead + "\tmessage = append([]byte(\"tag:\"), message...)\n", true, "tag:%s"},
 	}
-	var all bytes.Buffer
-	for i := 0; i < 3000; i++ {
-		fmt.Fprintf(&all, "message %d\n", i)
-	}
+	all := []byte(testbin.Numbered(3000))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			edited := testbin.BuildEdited(t, "go-subscriber", "subscriber.go", tt.old, tt.new)
@@ -425,19 +413,12 @@ func TestEditedHandleMessageSeesEveryMessage(t *testing.T) {
 				args = append(args, "--raw")
 			}
 			p := startProgram(t, edited, nil, args...)
-			publish(t, path, all.Bytes())
+			publish(t, path, all)
 			if status := p.wait(); status != 0 {
 				t.Fatalf("status %d, stderr %q", status, p.stderr.String())
 			}
 			got := strings.Split(strings.TrimSuffix(p.stdout.String(), "\n"), "\n")
-			if len(got) != 3000 {
-				t.Fatalf("%d lines, want 3000", len(got))
-			}
-			for i, line := range got {
-				if want := fmt.Sprintf(tt.want, fmt.Sprintf("message %d", i)); line != want {
-					t.Fatalf("line %d is %q, want %q", i, line, want)
-				}
-			}
+			testbin.ExpectNumbered(t, got, 3000, tt.want)
 		})
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,21 +15,12 @@ import (
 	"fifo-pubsub/go/internal/framing"
 	"fifo-pubsub/go/internal/report"
 	"fifo-pubsub/go/internal/signals"
+	"fifo-pubsub/go/internal/testpaths"
 )
 
 func TestMain(m *testing.M) {
 	report.SetProgram("go-test")
 	os.Exit(m.Run())
-}
-
-func mkfifo(t *testing.T, path string, mode uint32) {
-	t.Helper()
-	if err := syscall.Mkfifo(path, mode); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(path, os.FileMode(mode)); err != nil { // past the umask
-		t.Fatal(err)
-	}
 }
 
 func errText(err error) string {
@@ -41,41 +31,24 @@ func errText(err error) string {
 }
 
 func TestPrepare(t *testing.T) {
-	dir := t.TempDir()
-	file := filepath.Join(dir, "file")
-	if err := os.WriteFile(file, []byte("keep me\n"), 0640); err != nil {
-		t.Fatal(err)
-	}
-	fifo := filepath.Join(dir, "fifo")
-	mkfifo(t, fifo, 0644) // a plain mkfifo under umask 022: fine
+	p := testpaths.Make(t) // its FIFO as a plain mkfifo under umask 022 makes it: fine
+	dir, file, openToAll := p.Dir, p.File, p.OpenToAll
 	groupWritable := filepath.Join(dir, "group")
-	mkfifo(t, groupWritable, 0660)
-	openToAll := filepath.Join(dir, "all")
-	mkfifo(t, openToAll, 0666)
-	link := filepath.Join(dir, "link")
-	if err := os.Symlink(fifo, link); err != nil {
-		t.Fatal(err)
-	}
+	testpaths.Mkfifo(t, groupWritable, 0660)
 	dangling := filepath.Join(dir, "dangling")
 	if err := os.Symlink(filepath.Join(dir, "target"), dangling); err != nil {
 		t.Fatal(err)
 	}
-	sock := filepath.Join(dir, "sock")
-	l, err := net.Listen("unix", sock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
 
 	tests := []struct{ path, want string }{
-		{fifo, ""},
+		{p.FIFO, ""},
 		{groupWritable, ""},
 		{openToAll, openToAll + ": other users may write to it (mode 0666), so they could inject messages"},
 		{file, file + ": exists and is not a named pipe"},
 		{dir, dir + ": exists and is not a named pipe"},
-		{sock, sock + ": exists and is not a named pipe"},
+		{p.Sock, p.Sock + ": exists and is not a named pipe"},
 		{"/dev/null", "/dev/null: exists and is not a named pipe"},
-		{link, link + ": is a symbolic link, not a named pipe"},
+		{p.Link, p.Link + ": is a symbolic link, not a named pipe"},
 		{dangling, dangling + ": is a symbolic link, not a named pipe"},
 		{filepath.Join(dir, "none", "p"), filepath.Join(dir, "none", "p") + ": No such file or directory"},
 		{filepath.Join(file, "p"), filepath.Join(file, "p") + ": Not a directory"},
@@ -85,9 +58,7 @@ func TestPrepare(t *testing.T) {
 			t.Errorf("Prepare(%s) = %q, want %q", tt.path, got, tt.want)
 		}
 	}
-	if b, _ := os.ReadFile(file); string(b) != "keep me\n" {
-		t.Errorf("the regular file was changed: %q", b)
-	}
+	p.CheckFileKept(t)
 	if _, err := os.Lstat(filepath.Join(dir, "target")); !os.IsNotExist(err) {
 		t.Errorf("the dangling symbolic link was followed: %v", err)
 	}
@@ -122,9 +93,9 @@ func TestPrepareRefusesAnotherUsersFIFO(t *testing.T) {
 	}
 	dir := t.TempDir()
 	theirs := filepath.Join(dir, "theirs")
-	mkfifo(t, theirs, 0600)
+	testpaths.Mkfifo(t, theirs, 0600)
 	both := filepath.Join(dir, "both")
-	mkfifo(t, both, 0666)
+	testpaths.Mkfifo(t, both, 0666)
 	for _, p := range []string{theirs, both} {
 		if err := os.Chown(p, 65534, 65534); err != nil {
 			t.Fatal(err)
@@ -153,7 +124,7 @@ func TestOpenChecksWhatItOpened(t *testing.T) {
 		t.Errorf("OpenWriter(file) = %v", err)
 	}
 	all := filepath.Join(dir, "all")
-	mkfifo(t, all, 0622)
+	testpaths.Mkfifo(t, all, 0622)
 	if _, err := OpenReader(all, nil); errText(err) != all+": other users may write to it (mode 0622), so they could inject messages" {
 		t.Errorf("OpenReader(o+w) = %v", err)
 	}
@@ -222,7 +193,7 @@ func readNow(t *testing.T, fd int) string {
 func TestWriterSendAfterSubscriberLeft(t *testing.T) {
 	reports := catchReports(t)
 	path := filepath.Join(t.TempDir(), "p")
-	mkfifo(t, path, 0600)
+	testpaths.Mkfifo(t, path, 0600)
 	first := openRaw(t, path, syscall.O_RDONLY|syscall.O_NONBLOCK)
 	w, err := OpenWriter(path) // a reader is there: no notice
 	if err != nil {
@@ -268,7 +239,7 @@ func TestWriterSendAfterSubscriberLeft(t *testing.T) {
 func TestOpenWriterWaits(t *testing.T) {
 	reports := catchReports(t)
 	path := filepath.Join(t.TempDir(), "p")
-	mkfifo(t, path, 0600)
+	testpaths.Mkfifo(t, path, 0600)
 	opened := make(chan error)
 	go func() {
 		w, err := OpenWriter(path)
@@ -593,7 +564,7 @@ func TestOpenWriterFollowsPath(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			reports := catchReports(t)
 			path := filepath.Join(t.TempDir(), "p")
-			mkfifo(t, path, 0600)
+			testpaths.Mkfifo(t, path, 0600)
 			type result struct {
 				w   *Writer
 				err error
@@ -661,7 +632,7 @@ func isFIFO(path string) bool {
 func TestWriterCloseDrains(t *testing.T) {
 	reports := catchReports(t)
 	path := filepath.Join(t.TempDir(), "p")
-	mkfifo(t, path, 0600)
+	testpaths.Mkfifo(t, path, 0600)
 
 	first := openRaw(t, path, syscall.O_RDONLY|syscall.O_NONBLOCK)
 	w, err := OpenWriter(path)

@@ -5,17 +5,18 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"fifo-pubsub/go/internal/testvectors"
 )
 
 // Every vector decoded whole, byte by byte, in pieces of many sizes and cut
 // in two at every point (at many points for the big ones), with and without
 // --raw.
 func TestDecoderVectors(t *testing.T) {
-	for _, v := range loadVectors(t) {
-		b := v.pipeBytes()
-		wantErr := ""
-		if v.raw() {
-			wantErr = v.errText // a stdin case's .err is the publisher's
+	for _, v := range testvectors.Load(t) {
+		b, wantErr := v.Pipe, ""
+		if v.Raw() {
+			b, wantErr = v.In, fill(v.Err) // a stdin case's .err is the publisher's
 		}
 		splits := map[string][][]byte{
 			"whole":     {b},
@@ -35,14 +36,14 @@ func TestDecoderVectors(t *testing.T) {
 		}
 		for name, chunks := range splits {
 			for _, raw := range []bool{false, true} {
-				want := v.out
+				want := v.Out
 				if raw {
-					want = v.outRaw
+					want = v.OutRaw
 				}
 				stdout, stderr := subscribe(t, chunks, raw)
 				if stdout != string(want) || stderr != wantErr {
 					t.Errorf("%s/%s raw=%v:\nstdout ...%q\n  want ...%q\nstderr %q\n  want %q",
-						v.name, name, raw, tail([]byte(stdout)), tail(want), stderr, wantErr)
+						v.Name, name, raw, testvectors.Tail([]byte(stdout)), testvectors.Tail(want), stderr, wantErr)
 				}
 			}
 		}

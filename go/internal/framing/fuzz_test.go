@@ -3,8 +3,9 @@ package framing
 import (
 	"bytes"
 	"fmt"
-	"path/filepath"
 	"testing"
+
+	"fifo-pubsub/go/internal/testvectors"
 )
 
 // FuzzFraming feeds arbitrary bytes, as written raw into a pipe, through
@@ -13,18 +14,7 @@ import (
 // vectors are its seed corpus, so plain `go test` runs it on them. The
 // publisher's side is FuzzLines, in package lines.
 func FuzzFraming(f *testing.F) {
-	ins, err := filepath.Glob("../../../shared/vectors/*.in")
-	if err != nil || len(ins) == 0 {
-		f.Fatalf("no golden vectors (%v)", err)
-	}
-	for _, in := range ins {
-		data := mustRead(f, in)
-		for _, chunk := range []uint16{0, 1, 7, 4096} {
-			f.Add(data, chunk)
-		}
-	}
-	f.Add([]byte("a\r\r\nb\r"), uint16(2))
-	f.Add(bytes.Repeat([]byte("x\r"), 2048), uint16(3))
+	testvectors.AddSeeds(f)
 
 	f.Fuzz(func(t *testing.T, data []byte, chunk uint16) {
 		size := int(chunk)
@@ -42,7 +32,7 @@ func FuzzFraming(f *testing.F) {
 // referenceSubscriber is what a subscriber prints with --raw for pipe
 // bytes, written as simply as possible.
 func referenceSubscriber(data []byte) (stdout, stderr string) {
-	for _, msg := range lines(data) {
+	for _, msg := range testvectors.Lines(data) {
 		msg = bytes.TrimSuffix(msg, []byte("\r"))
 		switch {
 		case len(msg) == 0:
@@ -57,16 +47,4 @@ func referenceSubscriber(data []byte) (stdout, stderr string) {
 		}
 	}
 	return stdout, stderr
-}
-
-// lines cuts data at each LF; bytes after the last LF are a line too.
-func lines(data []byte) [][]byte {
-	if len(data) == 0 {
-		return nil
-	}
-	l := bytes.Split(data, []byte("\n"))
-	if data[len(data)-1] == '\n' {
-		l = l[:len(l)-1]
-	}
-	return l
 }

@@ -2,7 +2,6 @@ package framing
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,59 +13,9 @@ const (
 	testPipe = "/tmp/test-pipe"
 )
 
-// vector is one golden test case from shared/vectors (PROTOCOL.md, 7).
-type vector struct {
-	name    string
-	in      []byte
-	pipe    []byte // nil for raw cases, whose .in goes straight into the pipe
-	out     []byte
-	outRaw  []byte
-	errText string // the .err file with {prog} and {pipe} filled in
-}
-
-func (v vector) raw() bool { return v.pipe == nil }
-
-// pipeBytes is what a subscriber reads from the pipe in this case.
-func (v vector) pipeBytes() []byte {
-	if v.raw() {
-		return v.in
-	}
-	return v.pipe
-}
-
-func loadVectors(t testing.TB) []vector {
-	t.Helper()
-	ins, err := filepath.Glob("../../../shared/vectors/*.in")
-	if err != nil || len(ins) == 0 {
-		t.Fatalf("no golden vectors in ../../../shared/vectors (%v)", err)
-	}
-	var vs []vector
-	for _, in := range ins {
-		base := strings.TrimSuffix(in, ".in")
-		v := vector{
-			name:   filepath.Base(base),
-			in:     mustRead(t, in),
-			out:    mustRead(t, base+".out"),
-			outRaw: mustRead(t, base+".out-raw"),
-		}
-		if b, err := os.ReadFile(base + ".pipe"); err == nil {
-			v.pipe = b
-		}
-		if b, err := os.ReadFile(base + ".err"); err == nil {
-			v.errText = strings.NewReplacer("{prog}", testProg, "{pipe}", testPipe).Replace(string(b))
-		}
-		vs = append(vs, v)
-	}
-	return vs
-}
-
-func mustRead(t testing.TB, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+// fill puts testProg and testPipe into a vector's .err text.
+func fill(errText string) string {
+	return strings.NewReplacer("{prog}", testProg, "{pipe}", testPipe).Replace(errText)
 }
 
 // reportLines collects the lines report prints, each turned by conv.
@@ -149,11 +98,4 @@ func splitEvery(b []byte, n int) [][]byte {
 		b = b[n:]
 	}
 	return append(chunks, b)
-}
-
-func tail(b []byte) []byte {
-	if len(b) > 20 {
-		return b[len(b)-20:]
-	}
-	return b
 }

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"path/filepath"
 	"testing"
 
 	"fifo-pubsub/go/internal/framing"
+	"fifo-pubsub/go/internal/testvectors"
 )
 
 // FuzzLines feeds arbitrary input, in arbitrary chunk sizes, through the
@@ -16,18 +16,7 @@ import (
 // its seed corpus, so plain `go test` runs it on them. The subscriber's
 // side is FuzzFraming, in package framing.
 func FuzzLines(f *testing.F) {
-	ins, err := filepath.Glob("../../../shared/vectors/*.in")
-	if err != nil || len(ins) == 0 {
-		f.Fatalf("no golden vectors (%v)", err)
-	}
-	for _, in := range ins {
-		data := mustRead(f, in)
-		for _, chunk := range []uint16{0, 1, 7, 4096} {
-			f.Add(data, chunk)
-		}
-	}
-	f.Add([]byte("a\r\r\nb\r"), uint16(2))
-	f.Add(bytes.Repeat([]byte("x\r"), 2048), uint16(3))
+	testvectors.AddSeeds(f)
 
 	f.Fuzz(func(t *testing.T, data []byte, chunk uint16) {
 		var in io.Reader = bytes.NewReader(data)
@@ -49,7 +38,7 @@ func FuzzLines(f *testing.F) {
 // referencePublisher is the publisher's framing written as simply as
 // possible, with the whole input in memory.
 func referencePublisher(data []byte) (pipe []byte, stderr string, status int) {
-	for i, msg := range splitLines(data) {
+	for i, msg := range testvectors.Lines(data) {
 		msg = bytes.TrimSuffix(msg, []byte("\r"))
 		switch {
 		case len(msg) == 0:
@@ -69,16 +58,4 @@ func referencePublisher(data []byte) (pipe []byte, stderr string, status int) {
 		}
 	}
 	return pipe, stderr, status
-}
-
-// splitLines cuts data at each LF; bytes after the last LF are a line too.
-func splitLines(data []byte) [][]byte {
-	if len(data) == 0 {
-		return nil
-	}
-	l := bytes.Split(data, []byte("\n"))
-	if data[len(data)-1] == '\n' {
-		l = l[:len(l)-1]
-	}
-	return l
 }

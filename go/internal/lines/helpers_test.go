@@ -4,54 +4,30 @@ import (
 	"bytes"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"testing/iotest"
 
 	"fifo-pubsub/go/internal/framing"
 	"fifo-pubsub/go/internal/report"
+	"fifo-pubsub/go/internal/testvectors"
 )
 
 const testProg = "go-test"
 
-// vector is one golden test case of standard input from shared/vectors
-// (PROTOCOL.md, 7): the input, the pipe's bytes and the error lines.
-type vector struct {
-	name     string
-	in, pipe []byte
-	errText  string // the .err file with {prog} filled in
-}
-
-func loadVectors(t testing.TB) []vector {
+// publisherVectors are the golden vectors with a case of standard input:
+// all but the raw cases, which are for subscribers only. Their .err text
+// has {prog} filled in.
+func publisherVectors(t testing.TB) []testvectors.Vector {
 	t.Helper()
-	ins, err := filepath.Glob("../../../shared/vectors/*.in")
-	if err != nil || len(ins) == 0 {
-		t.Fatalf("no golden vectors in ../../../shared/vectors (%v)", err)
-	}
-	var vs []vector
-	for _, in := range ins {
-		base := strings.TrimSuffix(in, ".in")
-		pipe, err := os.ReadFile(base + ".pipe")
-		if err != nil {
-			continue // a raw case, for subscribers only
+	var vs []testvectors.Vector
+	for _, v := range testvectors.Load(t) {
+		if !v.Raw() {
+			v.Err = strings.ReplaceAll(v.Err, "{prog}", testProg)
+			vs = append(vs, v)
 		}
-		v := vector{name: filepath.Base(base), in: mustRead(t, in), pipe: pipe}
-		if b, err := os.ReadFile(base + ".err"); err == nil {
-			v.errText = strings.ReplaceAll(string(b), "{prog}", testProg)
-		}
-		vs = append(vs, v)
 	}
 	return vs
-}
-
-func mustRead(t testing.TB, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 // fakePipe is the publisher's pipe: a batch, and the writes Send made.
@@ -122,7 +98,7 @@ func joinWrites(t testing.TB, writes [][]byte) []byte {
 	t.Helper()
 	for i, w := range writes {
 		if len(w) == 0 || len(w) > framing.FrameMax || w[len(w)-1] != '\n' {
-			t.Fatalf("write %d is %d bytes and ends %q; want 1..%d bytes ending in LF", i, len(w), tail(w), framing.FrameMax)
+			t.Fatalf("write %d is %d bytes and ends %q; want 1..%d bytes ending in LF", i, len(w), testvectors.Tail(w), framing.FrameMax)
 		}
 		for _, msg := range bytes.Split(w[:len(w)-1], []byte("\n")) {
 			if len(msg) == 0 || len(msg) > framing.MessageMax {
@@ -133,13 +109,6 @@ func joinWrites(t testing.TB, writes [][]byte) []byte {
 	return bytes.Join(writes, nil)
 }
 
-func tail(b []byte) []byte {
-	if len(b) > 20 {
-		return b[len(b)-20:]
-	}
-	return b
-}
-
 // chunkReader hands out its data at most n bytes per Read, like a pipe
 // that a slow writer fills.
 type chunkReader struct {
@@ -147,37 +116,31 @@ type chunkReader struct {
 	n    int
 }
 
-func (r *chunkReader) Read(p []byte) (int, error) {
-	if len(r.data) == 0 {
-		return 0, io.EOF
-	}
-	n := r.n
-	if n > len(p) {
-		n = len(p)
-	}
-	if n > len(r.data) {
-		n = len(r.data)
-	}
-	copy(p, r.data[:n])
-	r.data = r.data[n:]
-	return n, nil
-}
+func (r *chunkReader) Read(p []byte) (int, error) { return readUpTo(p, &r.data, r.n) }
 
 // lineAtATime hands out one line per Read, as a terminal does.
 type lineAtATime struct{ data []byte }
 
 func (r *lineAtATime) Read(p []byte) (int, error) {
-	if len(r.data) == 0 {
+	n := bytes.IndexByte(r.data, '\n') + 1
+	if n == 0 {
+		n = len(r.data)
+	}
+	return readUpTo(p, &r.data, n)
+}
+
+// readUpTo is a Read into p of at most n bytes from the front of *data.
+func readUpTo(p []byte, data *[]byte, n int) (int, error) {
+	if len(*data) == 0 {
 		return 0, io.EOF
 	}
-	n := bytes.IndexByte(r.data, '\n') + 1
-	if n == 0 || n > len(p) {
+	if n > len(p) {
 		n = len(p)
-		if n > len(r.data) {
-			n = len(r.data)
-		}
 	}
-	copy(p, r.data[:n])
-	r.data = r.data[n:]
+	if n > len(*data) {
+		n = len(*data)
+	}
+	copy(p, (*data)[:n])
+	*data = (*data)[n:]
 	return n, nil
 }

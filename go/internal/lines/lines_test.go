@@ -12,22 +12,23 @@ import (
 
 	"fifo-pubsub/go/internal/framing"
 	"fifo-pubsub/go/internal/report"
+	"fifo-pubsub/go/internal/testvectors"
 )
 
 func TestPublisherVectors(t *testing.T) {
-	for _, v := range loadVectors(t) {
+	for _, v := range publisherVectors(t) {
 		for _, r := range readers {
-			t.Run(v.name+"/"+r.name, func(t *testing.T) {
-				writes, stderr, status := publish(t, r.make(v.in))
-				if got := joinWrites(t, writes); !bytes.Equal(got, v.pipe) {
-					t.Errorf("pipe bytes differ from %s.pipe:\n got ...%q\nwant ...%q", v.name, tail(got), tail(v.pipe))
+			t.Run(v.Name+"/"+r.name, func(t *testing.T) {
+				writes, stderr, status := publish(t, r.make(v.In))
+				if got := joinWrites(t, writes); !bytes.Equal(got, v.Pipe) {
+					t.Errorf("pipe bytes differ from %s.pipe:\n got ...%q\nwant ...%q", v.Name, testvectors.Tail(got), testvectors.Tail(v.Pipe))
 				}
 				wantStatus := 0
-				if v.errText != "" {
+				if v.Err != "" {
 					wantStatus = 1
 				}
-				if stderr != v.errText || status != wantStatus {
-					t.Errorf("stderr %q, status %d; want %q, %d", stderr, status, v.errText, wantStatus)
+				if stderr != v.Err || status != wantStatus {
+					t.Errorf("stderr %q, status %d; want %q, %d", stderr, status, v.Err, wantStatus)
 				}
 			})
 		}
@@ -64,7 +65,7 @@ func TestBatchBoundary(t *testing.T) {
 // Piped input goes out in few, full writes; typed input one line a write,
 // since the batch is sent before every read that may wait.
 func TestBatchingFollowsInput(t *testing.T) {
-	in := mustRead(t, "../../../shared/vectors/many_messages.in")
+	in := testvectors.MustRead(t, testvectors.Dir+"/many_messages.in")
 	writes, _, _ := publish(t, bytes.NewReader(in))
 	if min := len(in)/framing.FrameMax + 1; len(writes) > min+len(in)/framing.ReadChunk+1 {
 		t.Errorf("%d bytes took %d writes; expected about %d", len(in), len(writes), min)

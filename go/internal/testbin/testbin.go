@@ -1,6 +1,7 @@
 // Package testbin builds the program under test, for the end-to-end
 // tests of cmd/publisher and cmd/subscriber, which run it as a child
 // process against real FIFOs: once as it is, and as a learner's edit of it.
+// It holds what both programs' tests share, too.
 package testbin
 
 import (
@@ -10,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -72,4 +74,44 @@ func BuildEdited(t *testing.T, name, file, old, new string) string {
 		t.Fatalf("go build of the edited %s: %v\n%s", file, err, out)
 	}
 	return binary
+}
+
+// Replacement is what a test puts at a program's path, in place of the
+// FIFO it removes there, while the program waits for the other side.
+type Replacement struct {
+	Name    string
+	Replace func(path string) error
+	Err     string // the end of the error line that ends the program; "" where it goes on
+}
+
+// Replacements are the ones both programs' tests make: the program goes
+// on with a FIFO made again (by it or by the test) and refuses a file.
+var Replacements = []Replacement{
+	{"removed and made again", func(p string) error { return syscall.Mkfifo(p, 0600) }, ""},
+	{"removed", func(string) error { return nil }, ""},
+	{"replaced by a file", func(p string) error { return os.WriteFile(p, nil, 0600) }, "exists and is not a named pipe"},
+}
+
+// Numbered is n lines, "message 0" to "message n-1", each ending in LF:
+// the input of the tests of a learner's edit.
+func Numbered(n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "message %d\n", i)
+	}
+	return b.String()
+}
+
+// ExpectNumbered checks that lines are the n messages of Numbered(n), in
+// order, each as format shows it (%s for the message).
+func ExpectNumbered(t *testing.T, lines []string, n int, format string) {
+	t.Helper()
+	if len(lines) != n {
+		t.Fatalf("%d messages, want %d", len(lines), n)
+	}
+	for i, line := range lines {
+		if want := fmt.Sprintf(format, fmt.Sprintf("message %d", i)); line != want {
+			t.Fatalf("message %d is %q, want %q", i, line, want)
+		}
+	}
 }
