@@ -194,7 +194,7 @@ soak: deps-run all $(python-path)
 
 PUB ?=
 SUB ?=
-## test-matrix: the interop matrix, or one pair of it: make test-matrix PUB=go SUB=python (TEST_JOBS=3, HANG_GUARD=20)
+## test-matrix: the interop matrix, or one pair of it: make test-matrix PUB=go SUB=python (TEST_JOBS=5, HANG_GUARD=20)
 test-matrix: all $(python-path)
 	@tools/run-suite bats "tests/matrix" tests/run $(PUB) $(SUB)
 
