@@ -124,8 +124,16 @@ static double seconds_now(void)
     return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
 }
 
-#define WRITER_RETRY_MS 100 /* how often a publisher tries to open again */
+#define WRITER_RETRY_MS 100 /* the longest a publisher waits between two tries */
 #define CHECKS_EVERY 10     /* tries between two runs of the FIFO checks */
+
+/* The pause before try number TRIES: 2, 4, 8 ... ms, then WRITER_RETRY_MS,
+   so that a subscriber that comes a moment later is found at once, and one
+   that comes much later costs ten tries a second. */
+static int writer_pause_ms(int tries)
+{
+    return tries < 7 ? 1 << tries : WRITER_RETRY_MS;
+}
 
 /* Open PATH for writing once a reader has it open. A blocking open() would
    wait on the FIFO that was there when it began, even after the path names
@@ -156,7 +164,7 @@ static int open_for_a_subscriber(const char *path)
         said = true;
         if ((removed || tries % CHECKS_EVERY == 0) && fifo_prepare(path) < 0)
             return -1;
-        pause_ms(WRITER_RETRY_MS);
+        pause_ms(writer_pause_ms(tries));
     }
 }
 

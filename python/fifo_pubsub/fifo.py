@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from .output import Output
 
 FIFO_MODE = 0o600
-RETRY_SECONDS = 0.1     # a writer waiting for a subscriber tries again after this
+RETRY_SECONDS = 0.1     # the longest a writer waiting for a subscriber waits to try again
 CHECK_SECONDS = 1.0     # how often a waiting end checks its path
 DRAIN_SECONDS = 0.01    # a closing writer looks at the pipe again after this
 DRAIN_NOTICE_SECONDS = 1.0  # and says that it waits after this
@@ -99,7 +99,9 @@ def open_writer(path: str) -> Writer:
     """Open the FIFO for writing, which waits for a subscriber.
 
     A non-blocking open fails with ENXIO while no reader has the FIFO open:
-    then we say once that we wait, and try again every RETRY_SECONDS.  About
+    then we say once that we wait, and try again after 2, 4, 8 ... ms (a
+    subscriber that comes a moment later is found at once), then every
+    RETRY_SECONDS.  About
     once a second the checks run again (prepare()), so a FIFO removed
     meanwhile is made again, one made anew is the one opened, and anything
     else put at the path is refused.  A stop signal ends the wait (and the
@@ -107,6 +109,7 @@ def open_writer(path: str) -> Writer:
     """
     told = False
     checked = time.monotonic()
+    pause = 0.002
     while True:
         try:
             fd = _open(path, os.O_WRONLY | os.O_NONBLOCK)
@@ -117,7 +120,8 @@ def open_writer(path: str) -> Writer:
         if not told:
             report.report(f"{path}: waiting for a subscriber")
             told = True
-        time.sleep(RETRY_SECONDS)
+        time.sleep(pause)
+        pause = min(pause * 2, RETRY_SECONDS)
         if time.monotonic() - checked >= CHECK_SECONDS:
             prepare(path)
             checked = time.monotonic()

@@ -12,9 +12,11 @@ import (
 )
 
 const (
-	// retryEvery is how often a publisher waiting for a subscriber tries
-	// to open the FIFO again; the FIFO checks run every checkEvery tries
-	// (about once a second), so that a FIFO removed is made again.
+	// retryEvery is the longest a publisher waiting for a subscriber waits
+	// before it tries to open the FIFO again (the first pauses are 2, 4,
+	// 8 ... ms, so that a subscriber that comes a moment later is found at
+	// once); the FIFO checks run every checkEvery tries (about once a
+	// second), so that a FIFO removed is made again.
 	retryEvery = 100 * time.Millisecond
 	checkEvery = 10
 
@@ -74,8 +76,17 @@ func openWriter(path string) (int, error) {
 			report.Printf("%s: waiting for a subscriber", path)
 			announced = true
 		}
-		time.Sleep(retryEvery)
+		time.Sleep(retryPause(try))
 	}
+}
+
+// retryPause is the pause after try number try: 2, 4, 8 ... ms, then
+// retryEvery.
+func retryPause(try int) time.Duration {
+	if try < 6 {
+		return time.Duration(2<<try) * time.Millisecond
+	}
+	return retryEvery
 }
 
 // Send writes the batch into the pipe in one write(2) and empties it. A
