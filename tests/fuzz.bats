@@ -56,6 +56,14 @@ odd_subscriber() {
   chmod +x "$T/bin/odd-subscriber"
 }
 
+# differential_fails: a short run of the differential fuzzer on $T/bin
+# fails with status 1.
+differential_fails() {
+  run timeout $((4 * HANG)) python3 "$REPO_DIR/tests/fuzz/differential.py" \
+    --seconds "$SMOKE" --bin "$T/bin" --regressions "$T/regressions"
+  assert_failure 1
+}
+
 @test "the differential fuzzer fails when one subscriber differs, naming it and the saved input" {
   # A subscriber that behaves like c-subscriber and then prints one more
   # line: every stream shows the difference.
@@ -81,17 +89,13 @@ odd_subscriber() {
 @test "the differential fuzzer fails when one subscriber's stderr differs" {
   # shellcheck disable=SC2016 # $status is the fake's
   odd_subscriber 'echo "odd-subscriber: one more notice" >&2; exit $status'
-  run timeout $((4 * HANG)) python3 "$REPO_DIR/tests/fuzz/differential.py" \
-    --seconds "$SMOKE" --bin "$T/bin" --regressions "$T/regressions"
-  assert_failure 1
+  differential_fails
   assert_line --partial 'odd-subscriber vs c-subscriber, go-subscriber, the PROTOCOL.md model: stderr differ'
   refute_output --partial 'stdout differ'
 }
 
 @test "the differential fuzzer fails when one subscriber's exit status differs" {
   odd_subscriber 'exit 3'
-  run timeout $((4 * HANG)) python3 "$REPO_DIR/tests/fuzz/differential.py" \
-    --seconds "$SMOKE" --bin "$T/bin" --regressions "$T/regressions"
-  assert_failure 1
+  differential_fails
   assert_line --partial 'odd-subscriber vs c-subscriber, go-subscriber, the PROTOCOL.md model: exit status 3, not 0'
 }
