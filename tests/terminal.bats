@@ -97,6 +97,31 @@ publisher_status() { pane_status publisher; }
   assert_received sub "before Ctrl-C"
 }
 
+@test "in a terminal: Ctrl-D ends the input; the shell's next line starts on a line of its own" {
+  typing_publisher
+  start_sub sub --once
+  wait_sub_ready sub
+  in_terminal
+  wait_pane_count "$SHOWN" 1
+  type_line "before Ctrl-D"
+  wait_received sub "before Ctrl-D"
+  wait_pane_count "$SHOWN" 2
+  tmx send-keys -t t C-d
+  [[ $(publisher_status) == 0 ]] ||
+    fail "$(printf 'the publisher exited with status %s after Ctrl-D, not 0; its stderr:\n' "$(<"$T/publisher.status")"; cat "$T/pub.err")"
+  finish sub
+  expect_status sub 0
+  assert_received sub "before Ctrl-D"
+  # The prompt the person answered with Ctrl-D is followed by a newline, so
+  # what comes next (here the script's line; a shell's prompt) starts a line.
+  wait_pane_count "publisher exited with status" 1
+  pane >"$T/pane"
+  printf '%s\n' "${PROMPT}before Ctrl-D" "${PROMPT}" "publisher exited with status 0" >"$T/want-pane"
+  sed 's/ *$//' "$T/pane" >"$T/pane-trimmed"
+  sed 's/ *$//' "$T/want-pane" >"$T/want-trimmed"
+  assert_same_bytes "the terminal's text" "$T/want-trimmed" "$T/pane-trimmed"
+}
+
 @test "standard input a file, stdout a terminal: no prompt" {
   typing_publisher
   start_sub sub --once
