@@ -21,13 +21,14 @@ The wire format is in shared/PROTOCOL.md. The same program in C, Go and
 Python: c/publisher.c, go/cmd/publisher/publisher.go, python/publisher.py.
 """
 
-from __future__ import annotations
-
 # Until signals.install() takes over, Ctrl-C ends the program as it ends a
-# C program: at once, status 130, no KeyboardInterrupt traceback.
+# C program: at once, status 130, no KeyboardInterrupt traceback. _signal is
+# the interpreter's own module, loaded before our first line: using it
+# imports nothing, and a Ctrl-C that lands inside an import can be swallowed
+# by Python's import machinery, leaving the program running.
 try:
-    import signal
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    import _signal
+    _signal.signal(_signal.SIGINT, _signal.SIG_DFL)
 except KeyboardInterrupt:
     raise SystemExit(130) from None
 
