@@ -214,7 +214,10 @@ func TestSignalCompletesAFrameBegun(t *testing.T) {
 		t.Fatal(err)
 	}
 	left := stoppedAndLeft(t, p, path)
-	if len(printed)%100 != 0 || len(printed) == 0 || len(left) == 0 {
+	// Whole frames on both sides. How many are left depends on how soon the
+	// signal is seen: on a loaded machine the subscriber may have read the
+	// rest first, and then it prints it all, which loses nothing either.
+	if len(printed)%100 != 0 || len(printed) == 0 || len(left)%100 != 0 {
 		t.Errorf("printed %d bytes, left %d: want whole 100-byte frames in both", len(printed), len(left))
 	}
 	if got := append(printed, left...); !bytes.Equal(got, all) {
