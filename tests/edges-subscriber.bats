@@ -46,8 +46,10 @@ load "${TESTS_DIR:-$BATS_TEST_DIRNAME}/lib/common"
 @test "the FIFO replaced by a regular file while it waits: one error line, status 1" {
   spawn sub - "$BIN_DIR/$PROG" --pipe "$PIPE"
   wait_sub_ready sub
-  rm "$PIPE"
-  echo "not a pipe" >"$PIPE"
+  # In one step (rename), so that the subscriber cannot make the FIFO again
+  # between a removal and the file's creation.
+  echo "not a pipe" >"$T/file"
+  mv -f "$T/file" "$PIPE"
   finish sub
   expect_status sub 1
   assert_err_lines sub "$PROG: $PIPE: exists and is not a named pipe"
