@@ -19,14 +19,17 @@ The wire format is in shared/PROTOCOL.md. The same program in C, Go and
 Python: c/subscriber.c, go/cmd/subscriber/subscriber.go, python/subscriber.py.
 """
 
-# Until signals.install() takes over, Ctrl-C ends the program as it ends a
-# C program: at once, status 130, no KeyboardInterrupt traceback. _signal is
-# the interpreter's own module, loaded before our first line: using it
-# imports nothing, and a Ctrl-C that lands inside an import can be swallowed
-# by Python's import machinery, leaving the program running.
+# Until signals.install() takes over, SIGINT and SIGTERM end the program as
+# they end a C program: at once, status 130 or 143, no traceback. _signal
+# and posix are the interpreter's own modules, loaded before our first line:
+# using them imports nothing. The handlers exit at once rather than raise,
+# because an exception raised inside an import can be swallowed by Python's
+# import machinery, leaving the program running.
 try:
     import _signal
-    _signal.signal(_signal.SIGINT, _signal.SIG_DFL)
+    import posix
+    _signal.signal(_signal.SIGINT, lambda *_: posix._exit(130))
+    _signal.signal(_signal.SIGTERM, lambda *_: posix._exit(143))
 except KeyboardInterrupt:
     raise SystemExit(130) from None
 

@@ -33,7 +33,7 @@ assert_executions() {
   local saved
   saved=$(find "$REPO_DIR"/go/internal/*/testdata/fuzz -type f 2>/dev/null | wc -l)
   ((saved >= 1)) || fail "no saved input in go/internal/*/testdata/fuzz/: a replay of nothing"
-  FUZZ_SECONDS=$SMOKE run timeout $((SMOKE + 6 * HANG)) "$REPO_DIR/tests/fuzz/run" go
+  FUZZ_GO_EXECS=2000 run timeout $((SMOKE + 6 * HANG)) "$REPO_DIR/tests/fuzz/run" go
   assert_success
   assert_executions 'go: FuzzFraming'
 }
