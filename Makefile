@@ -123,7 +123,9 @@ $(TESTING): export PATH := $(CURDIR)/build/python:$(PATH)
 # Every suite runs even when an earlier one fails; tools/run-suite records
 # each one's counts and the last line is the total. The lint and unit suites
 # run beside the interop matrix, which mostly waits for programs; their
-# output is shown after it. Last, tools/leftovers checks that the run left
+# output is shown after it. A job in the background starts with SIGINT
+# ignored, which its programs would inherit: the tests of Ctrl-C need it
+# back at its default. Last, tools/leftovers checks that the run left
 # nothing behind.
 ## test: every test: C (cmocka), Go, Python, the interop matrix; under 5 min; ends "N passed, N failed, N skipped"
 test: deps $(python-path)
@@ -132,7 +134,7 @@ test: deps $(python-path)
 	@$(MAKE) --no-print-directory all WERROR=-Werror
 	@started=$$(date +%s); status=0; \
 	( units=0; for suite in lint test-c test-go test-python; do \
-	    $(MAKE) --no-print-directory $$suite WERROR=-Werror || units=1; \
+	    env --default-signal=INT,QUIT $(MAKE) --no-print-directory $$suite WERROR=-Werror || units=1; \
 	  done; exit $$units ) >build/units.log 2>&1 & units_pid=$$!; \
 	$(MAKE) --no-print-directory test-matrix WERROR=-Werror || status=1; \
 	wait $$units_pid || status=1; \

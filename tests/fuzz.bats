@@ -52,7 +52,9 @@ odd_subscriber() {
   mkdir -p "$T/bin"
   ln -s "$BIN_DIR/c-subscriber" "$BIN_DIR/go-subscriber" "$T/bin/"
   # shellcheck disable=SC2016 # $@ and $? are for the fake's shell
-  printf '#!/bin/sh\n"%s/c-subscriber" "$@"; status=$?; %s\n' "$BIN_DIR" "$1" >"$T/bin/odd-subscriber"
+  # Its error lines name it, not c-subscriber, as its own program would.
+  printf '#!/bin/sh\n"%s/c-subscriber" "$@" 2>"$0.err.$$"; status=$?\nsed "s/^c-subscriber:/odd-subscriber:/" "$0.err.$$" >&2; rm -f "$0.err.$$"\n%s\n' \
+    "$BIN_DIR" "$1" >"$T/bin/odd-subscriber"
   chmod +x "$T/bin/odd-subscriber"
 }
 
