@@ -140,7 +140,7 @@ swallowed_or_gone() {
     # Python: a Ctrl-C before the program's first line runs may also end the
     # interpreter with its own KeyboardInterrupt message and a status of its
     # own (PROTOCOL.md section 8); from the first line on, no traceback.
-    if [[ $PROG == python-* ]] && grep -qxE 'KeyboardInterrupt|Fatal Python error: .*' "$T/p$i.err"; then
+    if [[ $PROG == python-* ]] && grep -qxE 'KeyboardInterrupt|Fatal Python error: .*|python: .*' "$T/p$i.err"; then
       # shellcheck disable=SC2153 # STATUS is run_fg's (lib/common.bash)
       [[ ${STATUS[p$i]} != 0 ]] || fail "p$i: status 0 after SIGINT"
       continue

@@ -394,7 +394,8 @@ class StopSignals(ScratchDir):
                     # program's first line: its KeyboardInterrupt is
                     # accepted (shared/PROTOCOL.md, section 8).
                     self.assertTrue(err.endswith(b"KeyboardInterrupt\n")
-                                    or err.startswith(b"Fatal Python error: "), err)
+                                    or err.startswith(b"Fatal Python error: ")
+                                    or err.startswith(b"python: "), err)
                     # (line 0: the file is not running yet)
                     self.assertNotRegex(err, rb'subscriber\.py", line [1-9]')
                     self.assertNotEqual(status, 0)
