@@ -55,24 +55,21 @@ int main(int argc, char *argv[])
     const char *message;
     size_t len;
 
-    /* Descriptors 0-2 taken before anything is opened, so that the FIFO
-       never becomes standard output or error; then the command line. */
+    /* Descriptors 0-2 taken first, so the FIFO never becomes one of them. */
     if (fifo_guard_std_streams() < 0)
         return EXIT_RUNTIME;
     report_set_program("c-publisher");
     int status = cli_parse_args(argc, argv, CLI_PUBLISHER, PIPE_NAME, &options);
     if (status != CLI_RUN)
         return status;
-    /* SIGPIPE ignored (a subscriber gone is EPIPE, which sending
-       survives); SIGINT and SIGTERM end the publisher at once. */
+    /* SIGPIPE ignored: a subscriber gone is EPIPE, which sending survives. */
     signals_install(SIGNALS_EXIT_AT_ONCE);
 
     /* Open the pipe (checked, or created): this waits for a subscriber. */
     if (fifo_prepare(options.pipe_path) < 0 || fifo_writer_open(&pipe, options.pipe_path) < 0)
         return EXIT_RUNTIME;
 
-    /* Read a line (prompting a person at a terminal) and write it, until
-       "exit" or the end of input. */
+    /* Read a line (prompting a person) and write it, until "exit" or EOF. */
     line_reader_init(&lines, STDIN_FILENO, PROMPT);
     int got;
     while ((got = line_reader_next(&lines, &pipe, &message, &len)) > 0) {
@@ -82,8 +79,7 @@ int main(int argc, char *argv[])
             break;
     }
 
-    /* Send what is left, wait until a subscriber has taken it all, close.
-       A read error or a refused line makes the status 1. */
+    /* Send what is left, wait until a subscriber has taken it all, close. */
     if (fifo_writer_close(&pipe) < 0 || got < 0)
         return EXIT_RUNTIME;
     return lines.rejected > 0 ? EXIT_RUNTIME : EXIT_OK;

@@ -57,29 +57,24 @@ int main(int argc, char *argv[])
     const char *message;
     size_t len;
 
-    /* Descriptors 0-2 taken before anything is opened, so that the FIFO
-       never becomes standard output or error; then the command line. */
+    /* Descriptors 0-2 taken first, so the FIFO never becomes one of them. */
     if (fifo_guard_std_streams() < 0)
         return EXIT_RUNTIME;
     report_set_program("c-subscriber");
     int status = cli_parse_args(argc, argv, CLI_SUBSCRIBER, PIPE_NAME, &options);
     if (status != CLI_RUN)
         return status;
-    /* SIGPIPE ignored (a closed standard output is an error we report);
-       SIGINT and SIGTERM recorded: messages already taken from the pipe
-       exist nowhere else, and are printed before the subscriber exits. */
+    /* SIGINT, SIGTERM only recorded: what was read is printed before exit. */
     signals_install(SIGNALS_RECORD);
 
-    /* Open the pipe (checked, or created), without waiting for a publisher;
-       on a terminal it says once that it waits. */
+    /* Open the pipe (checked, or made), without waiting for a publisher. */
     if (fifo_prepare(options.pipe_path) < 0 || fifo_reader_open(&pipe, options.pipe_path) < 0)
         return EXIT_RUNTIME;
     output_init(&out, STDOUT_FILENO);
     frame_decoder_init(&frames, options.pipe_path, &out);
     int got = FIFO_BYTES;
     while (got == FIFO_BYTES) {
-        /* Read what the pipe holds (waiting while it is empty) and cut it
-           into frames. */
+        /* Read what the pipe holds (waiting while it is empty): frames. */
         got = fifo_reader_read(&pipe, &frames, &out);
 
         /* Handle each message; "exit" is the end. */
@@ -87,13 +82,11 @@ int main(int argc, char *argv[])
             if (handle_message(&out, message, len, options.raw) == STOP)
                 return output_finish(&out, EXIT_OK);
 
-        /* End of file: every publisher has closed the pipe. Open it again
-           (before closing it) and wait for the next; with --once, stop. */
+        /* End of file: open the pipe again for the next publisher. */
         if (got == FIFO_END_OF_FILE && !options.once)
             got = fifo_reader_reopen(&pipe);
     }
 
-    /* A stop signal, the end with --once, or an error (reported): write out
-       what is held, and exit with the status that says which. */
+    /* Stopped (signal, --once or error): write out what is held, exit. */
     return output_finish(&out, got == FIFO_ERROR ? EXIT_RUNTIME : EXIT_OK);
 }
