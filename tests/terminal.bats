@@ -80,35 +80,32 @@ publisher_status() { pane_status publisher; }
   assert_same_bytes "the terminal's text" "$T/want-pane" "$T/pane"
 }
 
-@test "in a terminal: Ctrl-C ends the publisher with status 130" {
+# one_line_then KEY LINE STATUS: PUB in a terminal, SUB --once reading; a
+# person types LINE, sees it arrive and the next prompt, then presses KEY;
+# the publisher must exit with STATUS.
+one_line_then() {
   typing_publisher
   start_sub sub --once
   wait_sub_ready sub
   in_terminal
   wait_pane_count "$SHOWN" 1
-  type_line "before Ctrl-C"
-  wait_received sub "before Ctrl-C"
+  type_line "$2"
+  wait_received sub "$2"
   wait_pane_count "$SHOWN" 2
-  tmx send-keys -t t C-c
-  [[ $(publisher_status) == 130 ]] ||
-    fail "$(printf 'the publisher exited with status %s after Ctrl-C, not 130; its stderr:\n' "$(<"$T/publisher.status")"; cat "$T/pub.err")"
+  tmx send-keys -t t "$1"
+  [[ $(publisher_status) == "$3" ]] ||
+    fail "$(printf 'the publisher exited with status %s after %s, not %s; its stderr:\n' "$(<"$T/publisher.status")" "$1" "$3"; cat "$T/pub.err")"
+}
+
+@test "in a terminal: Ctrl-C ends the publisher with status 130" {
+  one_line_then C-c "before Ctrl-C" 130
   finish sub # the publisher is gone: end of file
   expect_status sub 0
   assert_received sub "before Ctrl-C"
 }
 
 @test "in a terminal: Ctrl-D ends the input; the shell's next line starts on a line of its own" {
-  typing_publisher
-  start_sub sub --once
-  wait_sub_ready sub
-  in_terminal
-  wait_pane_count "$SHOWN" 1
-  type_line "before Ctrl-D"
-  wait_received sub "before Ctrl-D"
-  wait_pane_count "$SHOWN" 2
-  tmx send-keys -t t C-d
-  [[ $(publisher_status) == 0 ]] ||
-    fail "$(printf 'the publisher exited with status %s after Ctrl-D, not 0; its stderr:\n' "$(<"$T/publisher.status")"; cat "$T/pub.err")"
+  one_line_then C-d "before Ctrl-D" 0
   finish sub
   expect_status sub 0
   assert_received sub "before Ctrl-D"
