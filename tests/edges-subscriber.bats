@@ -57,3 +57,25 @@ load "${TESTS_DIR:-$BATS_TEST_DIRNAME}/lib/common"
   # The checks change nothing: the file is as it was.
   [[ -f $PIPE && $(<"$PIPE") == "not a pipe" ]] || fail "$PIPE was changed"
 }
+
+@test "a silent publisher connected: the FIFO made again does not move the subscriber from it" {
+  # The subscriber follows its path only while it waits for a publisher;
+  # once one is connected it stays, and the publisher's later lines reach
+  # it on the FIFO they share (no broken pipe on the publisher's side).
+  spawn sub - "$BIN_DIR/$PROG" --pipe "$PIPE" --raw
+  wait_sub_ready sub
+  open_feed in
+  spawn pub "$T/in.feed" "$BIN_DIR/c-publisher" --pipe "$PIPE"
+  wait_until pub "connected to $PIPE" has_open pub "$PIPE"
+  remake_fifo
+  # Long enough for two of the subscriber's once-a-second looks at its path.
+  sleep 2.5
+  feed in late exit
+  close_feed in
+  finish pub
+  expect_status pub 0
+  assert_err_lines pub
+  finish sub
+  expect_status sub 0
+  assert_out_lines sub late exit
+}

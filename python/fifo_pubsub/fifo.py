@@ -252,6 +252,10 @@ class Reader:
             if chunk is not None:
                 frames.finish()
                 return END_OF_FILE
+            # Waiting for a publisher: the path must still name our FIFO.
+            if self._fresh and not self._path_names_ours():
+                self.reopen()
+                continue
             out.flush()
             self.wait()
         if frames.mid_frame():
@@ -270,15 +274,19 @@ class Reader:
         again: one system call less per message on the interactive path.
         wait() then returns at once if bytes came meanwhile.
         """
-        if self._fresh or self._emptied:
+        if self._emptied:
             self._emptied = False
             return None
         try:
             chunk = os.read(self.fd, READ_CHUNK)
         except BlockingIOError:
+            self._fresh = False     # a publisher is there, silent
             return None
         except OSError as err:
             raise _system_error(self.path, err) from None
+        if not chunk and self._fresh:
+            return None             # no publisher yet: not an end of file
+        self._fresh = False
         self._emptied = 0 < len(chunk) < READ_CHUNK
         return chunk
 
@@ -307,21 +315,13 @@ class Reader:
         return bytes(rest)
 
     def wait(self) -> None:
-        """Sleep until the pipe has bytes (or end of file), or a stop signal comes.
-
-        Every CHECK_SECONDS the path is compared with the FIFO we hold; when
-        it no longer names it (removed, or made again, or replaced), we
-        reopen: the checks again, then what is there now.
-        """
-        while True:
-            ready = self._poller.poll(CHECK_SECONDS * 1000)
-            if ready:
-                if any(fd == self.fd for fd, _ in ready):
-                    self._fresh = False
-                return
-            if not self._path_names_ours():
-                self.reopen()
-                return
+        """Sleep until the pipe has bytes (or end of file), a stop signal
+        comes, or CHECK_SECONDS have passed: then read() looks again, and
+        while no publisher has come it checks that the path still names
+        the FIFO we hold (removed, made again or replaced: it reopens)."""
+        ready = self._poller.poll(CHECK_SECONDS * 1000)
+        if any(fd == self.fd for fd, _ in ready):
+            self._fresh = False
 
     def _path_names_ours(self) -> bool:
         try:

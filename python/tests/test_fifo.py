@@ -13,7 +13,7 @@ import unittest
 from typing import Callable, List, Tuple
 from unittest import mock
 
-from fifo_pubsub import fifo, framing, report
+from fifo_pubsub import fifo, framing, output, report
 from fifo_pubsub.fifo import PipeError
 
 from .support import PYTHON, REPO, TIMEOUT, ScratchDir, connected_writer, read_fifo
@@ -209,17 +209,32 @@ class FollowingThePath(ScratchDir):
     """Both ends, while they wait, follow the path to the FIFO there now
     (shared/PROTOCOL.md, section 8)."""
 
-    def reader_after(self, change: Callable[[], None]) -> Tuple[fifo.Reader, List[object]]:
-        """A reader waiting on a fresh FIFO, the path changed meanwhile;
-        what its wait() came to."""
+    def reader_after(self, change: Callable[[], None]) -> Tuple[fifo.Reader, threading.Thread, List[object]]:
+        """A reader waiting in read() on a fresh FIFO, the path changed
+        meanwhile: the reader, its thread, and what read() came to."""
         fifo.prepare(self.path)
         reader = fifo.open_reader(self.path)
         self.addCleanup(lambda: os.close(reader.fd))
+        frames = framing.FrameDecoder(self.path)
+        thread, box = in_thread(lambda: reader.read(frames, output.Output()))
         change()
-        thread, box = in_thread(reader.wait)
+        return reader, thread, box
+
+    def assert_follows(self, reader: fifo.Reader, thread: threading.Thread,
+                       box: List[object]) -> None:
+        """The reader moves to the FIFO at the path, and a publisher of
+        that FIFO reaches it."""
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            if os.path.exists(self.path) and identity(self.path)[1] == os.fstat(reader.fd).st_ino:
+                break
+            time.sleep(0.02)
+        self.assertTrue(stat.S_ISFIFO(os.lstat(self.path).st_mode))
+        self.assertEqual(identity(self.path)[1], os.fstat(reader.fd).st_ino)
+        with connected_writer(self.path, timeout=2) as fd:
+            os.write(fd, b"new\n")
         thread.join(TIMEOUT)
-        self.assertFalse(thread.is_alive(), "wait() did not notice")
-        return reader, box
+        self.assertEqual(box, [fifo.BYTES])
 
     def make_anew(self) -> None:
         """rm -f P; mkfifo P"""
@@ -227,41 +242,49 @@ class FollowingThePath(ScratchDir):
         os.mkfifo(self.path, 0o600)
 
     def put_file(self) -> None:
-        os.unlink(self.path)
-        open(self.path, "wb").close()
+        """A regular file renamed over the FIFO, in one step."""
+        with open(self.path + ".file", "wb"):
+            pass
+        os.rename(self.path + ".file", self.path)
 
     def test_reader_makes_a_removed_fifo_again(self) -> None:
-        reader, box = self.reader_after(lambda: os.unlink(self.path))
-        self.assertEqual(box, [None])
-        self.assertTrue(stat.S_ISFIFO(os.lstat(self.path).st_mode))
-        self.assertEqual(identity(self.path)[1], os.fstat(reader.fd).st_ino)
+        self.assert_follows(*self.reader_after(lambda: os.unlink(self.path)))
 
     def test_reader_moves_to_a_fifo_made_anew(self) -> None:
-        reader, box = self.reader_after(self.make_anew)
-        self.assertEqual(box, [None])
-        self.assertEqual(identity(self.path)[1], os.fstat(reader.fd).st_ino)
-        # A publisher of the new FIFO reaches it.
-        with connected_writer(self.path, timeout=2) as fd:
-            os.write(fd, b"new\n")
-        reader.wait()
-        self.assertEqual(reader._read(), b"new\n")
+        self.assert_follows(*self.reader_after(self.make_anew))
 
     def test_reader_refuses_a_file_put_in_place(self) -> None:
-        _, box = self.reader_after(self.put_file)
+        _, thread, box = self.reader_after(self.put_file)
+        thread.join(TIMEOUT)
         self.assertIsInstance(box[0], PipeError)
         self.assertEqual(str(box[0]), f"{self.path}: exists and is not a named pipe")
 
     def test_reader_stays_while_the_path_is_its_fifo(self) -> None:
-        fifo.prepare(self.path)
-        reader = fifo.open_reader(self.path)
-        self.addCleanup(lambda: os.close(reader.fd))
-        thread, box = in_thread(reader.wait)
+        _, thread, box = self.reader_after(lambda: None)
         thread.join(1.5)
-        self.assertTrue(thread.is_alive(), "wait() returned with nothing to read")
+        self.assertTrue(thread.is_alive(), "read() returned with nothing to read")
         with connected_writer(self.path) as fd:
             os.write(fd, b"x\n")
         thread.join(TIMEOUT)
-        self.assertEqual(box, [None])
+        self.assertEqual(box, [fifo.BYTES])
+
+    def test_reader_stays_with_a_silent_publisher(self) -> None:
+        # A publisher connected, silent: the reader is no longer waiting for
+        # one, and keeps its FIFO even when the path changes (as in C and Go).
+        fifo.prepare(self.path)
+        reader = fifo.open_reader(self.path)
+        self.addCleanup(lambda: os.close(reader.fd))
+        held = os.fstat(reader.fd).st_ino
+        with connected_writer(self.path) as fd:
+            thread, box = in_thread(lambda: reader.read(framing.FrameDecoder(self.path), output.Output()))
+            time.sleep(0.3)
+            self.make_anew()
+            thread.join(1.5)
+            self.assertTrue(thread.is_alive())
+            self.assertEqual(os.fstat(reader.fd).st_ino, held)
+            os.write(fd, b"late\n")
+            thread.join(TIMEOUT)
+        self.assertEqual(box, [fifo.BYTES])
 
     def writer_after(self, change: Callable[[], None]) -> Tuple[threading.Thread, List[object]]:
         """A writer waiting in open_writer() for a subscriber, the path

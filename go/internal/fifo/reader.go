@@ -37,6 +37,7 @@ type Reader struct {
 	stop     *signals.Stop
 	chunk    []byte
 	mustWait bool // just opened, or found empty: sleep before reading
+	fresh    bool // no publisher seen since it was opened: follow the path
 }
 
 // OpenReader opens the FIFO at path (checked by Prepare) for reading. A
@@ -54,7 +55,7 @@ func OpenReader(path string, stop *signals.Stop) (*Reader, error) {
 	if IsTerminal(syscall.Stderr) {
 		report.Printf("%s: waiting for a publisher", path)
 	}
-	return &Reader{path: path, fd: fd, stop: stop, chunk: make([]byte, framing.ReadChunk), mustWait: true}, nil
+	return &Reader{path: path, fd: fd, stop: stop, chunk: make([]byte, framing.ReadChunk), mustWait: true, fresh: true}, nil
 }
 
 // Read reads what the pipe holds and feeds it to frames. When nothing is
@@ -73,15 +74,25 @@ func (r *Reader) Read(frames *framing.Decoder, out Flusher) (Got, error) {
 			case err == syscall.EINTR:
 				continue
 			case err == syscall.EAGAIN:
-				r.mustWait = true // a publisher is there, but has sent nothing more
+				// A publisher is there, but has sent nothing more.
+				r.mustWait, r.fresh = true, false
 			case err != nil:
 				return Bytes, &pathError{r.path, err}
+			case n == 0 && r.fresh:
+				r.mustWait = true // no publisher yet: not an end of file
 			case n == 0:
 				frames.Finish()
 				return EndOfFile, nil
 			default:
+				r.fresh = false
 				frames.Feed(r.chunk[:n])
 				return Bytes, nil
+			}
+		}
+		// Waiting for a publisher: the path must still name our FIFO.
+		if r.fresh && r.pathMoved() {
+			if err := r.Reopen(); err != nil {
+				return Bytes, err
 			}
 		}
 		// Nothing ready: flush, then sleep. Standard output failed (out
@@ -113,9 +124,9 @@ func (r *Reader) wait() error {
 	case err != nil:
 		return &pathError{r.path, err}
 	case wake == signals.Ready:
-		r.mustWait = false
-	case wake == signals.TimedOut && r.pathMoved():
-		return r.Reopen()
+		r.mustWait, r.fresh = false, false
+	case wake == signals.TimedOut:
+		r.mustWait = false // look again: a publisher may be there, silent
 	}
 	return nil
 }
@@ -187,7 +198,7 @@ func (r *Reader) Reopen() error {
 		return err
 	}
 	syscall.Close(r.fd)
-	r.fd, r.mustWait = fd, true
+	r.fd, r.mustWait, r.fresh = fd, true, true
 	return nil
 }
 
