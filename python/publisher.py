@@ -39,7 +39,7 @@ import os
 import sys
 
 from fifo_pubsub import cli, fifo, framing, report, signals
-from fifo_pubsub.lines import LineReader
+from fifo_pubsub.lines import InputError, LineReader
 
 PROG = "python-publisher"
 PIPE_NAME = "/tmp/mypipe"
@@ -67,18 +67,22 @@ def main() -> int:
         fifo.prepare(options.pipe)
         pipe = fifo.open_writer(options.pipe)
         # Read a line (prompting a person at a terminal) and send it.
-        lines = LineReader(0, PROMPT)
-        while (message := lines.next(pipe)) is not None:
-            write_message(pipe, message)
-            # `exit` stops the subscriber, and us.
-            if framing.is_exit(message):
-                break
+        lines, failed = LineReader(0, PROMPT), False
+        try:
+            while (message := lines.next(pipe)) is not None:
+                write_message(pipe, message)
+                # `exit` stops the subscriber, and us.
+                if framing.is_exit(message):
+                    break
+        except InputError as err:   # what came before it is still sent
+            report.report(str(err))
+            failed = True
         # Send what is left; wait until a subscriber has taken it all; close.
         pipe.close()
     except report.Error as err:
         report.report(str(err))
         return 1
-    return 1 if lines.rejected else 0
+    return 1 if failed or lines.rejected else 0
 
 
 if __name__ == "__main__":

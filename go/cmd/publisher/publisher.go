@@ -76,14 +76,14 @@ func main() {
 			break
 		}
 	}
-	// A read error: what came before it was sent; status 1.
+	// A read error: said now; what came before it is still sent.
 	if err != io.EOF {
-		exitIf(err)
+		report.Printf("%v", err)
 	}
 	// Send what is left; wait until a subscriber has taken it all; close.
 	exitIf(pipe.Close())
-	// A line refused: status 1.
-	if input.Rejected > 0 {
+	// A read error or a refused line: status 1.
+	if err != io.EOF || input.Rejected > 0 {
 		os.Exit(cli.ExitRuntime)
 	}
 }
