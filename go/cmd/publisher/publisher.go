@@ -77,13 +77,14 @@ func main() {
 		}
 	}
 	// A read error: said now; what came before it is still sent.
-	if err != io.EOF {
+	failed := err != nil && err != io.EOF
+	if failed {
 		report.Printf("%v", err)
 	}
 	// Send what is left; wait until a subscriber has taken it all; close.
 	exitIf(pipe.Close())
 	// A read error or a refused line: status 1.
-	if err != io.EOF || input.Rejected > 0 {
+	if failed || input.Rejected > 0 {
 		os.Exit(cli.ExitRuntime)
 	}
 }
