@@ -32,9 +32,10 @@ count_of() {
   assert_line --regexp '^  peak RSS [a-z]+-subscriber +[0-9.]+ MiB'
 }
 
-@test "soak counts exactly the faults a faulty publisher puts in: duplicated 1, corrupted 1, lost 1" {
+@test "soak counts exactly the faults a faulty publisher puts in: duplicated 1, corrupted 1, lost 1, one stray stderr line" {
   # tests/soak/faulty-publisher sends message 3 twice, a garbled line after
-  # message 5, and never message 7; nothing is killed (SOAK_EVENTS=0), so
+  # message 5, and never message 7, and prints a line on stderr no publisher
+  # prints beside one a publisher may print; nothing is killed (SOAK_EVENTS=0), so
   # every count comes from those faults and nothing else.
   mkdir -p "$T/bin"
   ln -s "$BIN_DIR/c-subscriber" "$T/bin/"
@@ -48,4 +49,6 @@ count_of() {
   [[ $(count_of 'lost unexplained') == 1 ]] || fail "lost unexplained is not 1:"$'\n'"$output"
   assert_line --regexp '^soak: FAIL: .*: p1-faulty 3 delivered a second time$'
   assert_line --regexp "^soak: FAIL: .*: not an intact message: b'garbled'$"
+  assert_line --regexp '^soak: FAIL: p1-faulty \(faulty-publisher\) printed on stderr: faulty-publisher: .*: an unexpected line$'
+  refute_line --partial 'to take 12 bytes'
 }
