@@ -75,6 +75,30 @@ failed_cases() {
     vector/trailing_cr_rejected vector/trailing_cr_rejected/stderr)"
 }
 
+@test "--peer: the broken publisher sending to the C subscriber fails exactly the cases of its defect" {
+  # The kit run over a pair (as in pair.bats): a defect of the publisher
+  # shows in what the subscriber prints, and the failing case says so.
+  run "$KIT" --peer "$MATRIX/broken-publisher" "$BIN_DIR/c-subscriber"
+  assert_failure 1
+  assert_line --index 0 --partial ", $MATRIX/broken-publisher --pipe '{pipe}' sending;"
+  run awk '$1 == "FAIL" { sub(/:$/, "", $2); print $2 }' <<<"$output"
+  assert_output "$(printf '%s\n' vector/max_length_crlf vector/trailing_cr_rejected \
+    vector/max_length_crlf/raw vector/trailing_cr_rejected/raw)"
+  run "$KIT" --list --peer "$MATRIX/broken-publisher" "$BIN_DIR/c-subscriber"
+  refute_line --regexp '^vector/raw_' # no publisher produces a raw vector's bytes
+  assert_line --regexp '^lifecycle/several-publishers-at-once'$'\t'
+}
+
+@test "--peer: a publisher that writes what it should not fails the case, naming the publisher" {
+  # A publisher that also writes its own name on stdout: the subscriber's
+  # side is right, and the case still fails for the publisher.
+  printf '#!/bin/sh\necho "> "\nexec %q "$@"\n' "$BIN_DIR/c-publisher" >"$T/noisy-publisher"
+  chmod +x "$T/noisy-publisher"
+  run "$KIT" --only vector/plain --peer "$T/noisy-publisher" "$BIN_DIR/c-subscriber"
+  assert_failure 1
+  assert_line "FAIL vector/plain: the publisher noisy-publisher: stdout (input not a terminal: no prompt) is '> \\n'"
+}
+
 @test "a failure list taken back with --expected-failures: XFAIL and XPASS, and the run passes" {
   local only=(--only vector/plain --only vector/raw_unterminated_fragment)
   run "$KIT" --failure-list "$T/failures" "${only[@]}" "$MATRIX/broken-subscriber"
@@ -115,4 +139,10 @@ assert suite.find("testcase").get("name") == "vector/plain"' "$T/junit.xml"
   assert_failure 2
   run "$KIT" --only no/such/case "$MATRIX/broken-subscriber"
   assert_failure 2
+  run "$KIT" --peer "$MATRIX/broken-publisher" "$MATRIX/broken-publisher"
+  assert_failure 2
+  assert_output --partial "conformance: error: --peer names a publisher: the PROGRAM under test must be a subscriber"
+  run "$KIT" --peer ./no-such-publisher "$MATRIX/broken-subscriber"
+  assert_failure 2
+  assert_output --partial "conformance: error: --peer: ./no-such-publisher: no such program"
 }

@@ -1,13 +1,12 @@
 #!/usr/bin/env bats
-# lifecycle.bats: how one publisher and one subscriber (PUB, SUB) meet, part
-# and stop (PROTOCOL.md sections 3 and 4): either may start first; publishers
-# come and go while a subscriber stays; a subscriber killed mid-stream is
-# replaced without losing a message, even one it left unread in the pipe;
-# a subscriber checks the path again at each end of file (a removed FIFO is
-# made again, a file in its place refused); `exit` (even after a rejected
-# line, and under --raw, which prints it), --once and end of input stop what
-# they should; SIGINT and SIGTERM end a program while it reads, with status
-# 130 or 143, keeping what it had received.
+# lifecycle.bats: what our programs do, as a pair (PUB, SUB), beyond the
+# conformance kit's cases (pair.bats runs those: who starts first, publishers
+# coming and going, exit, --once, SIGINT and SIGTERM while reading): the
+# publisher that starts first makes the FIFO and says once that it waits; a
+# subscriber checks the path again at each end of file (a removed FIFO is
+# made again, a file in its place refused); exit after a rejected line; a
+# subscriber killed mid-stream is replaced without losing a message, even
+# one it left unread in the pipe (PROTOCOL.md sections 3 and 4).
 #
 # Publishers that must outlive a moment read a feed (a FIFO the test holds),
 # so lines can be sent after a subscriber died. Tests that need what the
@@ -18,22 +17,7 @@
 
 load "${TESTS_DIR:-$BATS_TEST_DIRNAME}/lib/common"
 
-@test "subscriber first: the publisher finds it waiting and sends at once" {
-  start_sub sub --once
-  wait_sub_ready sub
-  printf_lines "$T/input" "first message" "second message"
-  start_pub pub "$T/input"
-  finish pub
-  finish sub
-
-  expect_status pub 0
-  [[ $PUB == printf ]] || assert_err_lines pub # a reader was there: no notice
-  expect_status sub 0
-  assert_received sub "first message" "second message"
-  assert_err_lines sub
-}
-
-@test "publisher first: it says once that it waits, then sends when a subscriber comes" {
+@test "publisher first: it makes the FIFO, says once that it waits, then sends when a subscriber comes" {
   [[ $PUB == printf ]] && ensure_fifo
   printf_lines "$T/input" "first message" "second message"
   start_pub pub "$T/input"
@@ -95,25 +79,6 @@ feed_publisher() {
 setup() {
   common_setup
   declare -gA WRITE_END=()
-}
-
-@test "publishers one after another into one subscriber, which reopens at end of file" {
-  [[ $SUB == cat ]] && not_applicable "cat stops at the first end of file; reopening for the next publisher is a subscriber's job"
-  start_sub sub
-  wait_sub_ready sub
-  # The test holds the read end too, so a publisher may come while the
-  # subscriber is between end of file and its next open() without losing
-  # anything or waiting.
-  hold_read_end
-  feed_publisher pub1 "from publisher 1, first" "from publisher 1, second"
-  feed_publisher pub2 "from publisher 2, first" "from publisher 2, second"
-  feed_publisher pub3 "from publisher 3" exit
-  finish sub
-
-  expect_status sub 0
-  assert_received sub "from publisher 1, first" "from publisher 1, second" \
-    "from publisher 2, first" "from publisher 2, second" "from publisher 3" EXIT
-  assert_err_lines sub
 }
 
 @test "the FIFO removed while a publisher sends: the subscriber makes it again at end of file" {
@@ -236,141 +201,4 @@ setup() {
   expect_status sub2 0
   assert_received sub2 "unread 1" "unread 2" "after the kill"
   assert_err_lines sub2
-}
-
-# send_keeping_open NAME LINE...: the publisher NAME sends LINEs, and the
-# subscriber meets no end of file after them: a publisher reads a feed that
-# stays open; for printf, which writes and exits, the test holds the pipe
-# open (and waits for printf to finish).
-send_keeping_open() {
-  local name=$1
-  shift
-  if [[ $PUB == printf ]]; then
-    hold_pipe
-    printf_lines "$T/$name.input" "$@"
-    start_pub "$name" "$T/$name.input"
-    finish "$name"
-  else
-    start_fed_pub "$name" "$@"
-  fi
-}
-
-# exit_while_input_open [SUBARGS...]: exit stops SUB (run with SUBARGS) and
-# the publisher, though neither meets end of input.
-exit_while_input_open() {
-  [[ $PUB == printf && $SUB == cat ]] && not_applicable "neither printf nor cat acts on exit"
-  start_sub sub "$@"
-  wait_sub_ready sub
-  send_keeping_open pub "hello" "exit"
-  [[ $PUB == printf ]] || finish pub # the feed is open: it must stop on exit
-  finish sub
-
-  expect_status pub 0
-  [[ $PUB == printf ]] || assert_err_lines pub
-  expect_status sub 0
-  assert_received sub "hello" EXIT
-  assert_err_lines sub
-}
-
-@test "exit stops the subscriber and the publisher while input is still open" {
-  exit_while_input_open
-}
-
-@test "exit under --raw: the subscriber prints exit and stops with status 0" {
-  [[ $SUB == cat ]] && not_applicable "cat takes no --raw (it prints raw already) and does not act on exit"
-  # shellcheck disable=SC2034 # read by received (lib/common.bash)
-  RAW=1
-  exit_while_input_open --raw
-}
-
-@test "--once: the subscriber exits 0 at the first end of file" {
-  [[ $SUB == cat ]] && not_applicable "cat has no --once: it always stops at the first end of file"
-  start_sub sub --once
-  wait_sub_ready sub
-  printf_lines "$T/input" "only message"
-  start_pub pub "$T/input"
-  finish pub
-  finish sub
-
-  expect_status pub 0
-  expect_status sub 0
-  assert_received sub "only message"
-  assert_err_lines sub
-}
-
-@test "end of input: the publisher exits 0, the subscriber flushes and waits for the next" {
-  [[ $SUB == cat ]] && not_applicable "cat stops at end of file; waiting for the next publisher is a subscriber's job"
-  start_sub sub
-  wait_sub_ready sub
-  hold_read_end
-  printf_lines "$T/input1" "one"
-  start_pub pub1 "$T/input1"
-  finish pub1
-  expect_status pub1 0
-  wait_received sub "one"
-
-  feed_publisher pub2 "two"
-  assert_alive sub "after the second publisher left, instead of waiting for the next"
-  signal_prog sub TERM
-  finish sub
-  expect_status sub 143
-  assert_received sub "one" "two"
-  assert_err_lines sub
-}
-
-# signal_subscriber_while_reading SIG STATUS
-signal_subscriber_while_reading() {
-  start_sub sub
-  wait_sub_ready sub
-  send_keeping_open pub "one" "two"
-  [[ $PUB != printf ]] || expect_status pub 0
-  wait_received sub "two"
-
-  signal_prog sub "$1"
-  finish sub
-  expect_status sub "$2"
-  assert_received sub "one" "two"
-  assert_err_lines sub
-
-  if [[ $PUB != printf ]]; then
-    close_feed pub # nothing left to send: no write, no broken pipe
-    finish pub
-    expect_status pub 0
-    assert_err_lines pub
-  fi
-}
-
-@test "SIGINT stops the subscriber while it reads: status 130, messages kept" {
-  signal_subscriber_while_reading INT 130
-}
-
-@test "SIGTERM stops the subscriber while it reads: status 143, messages kept" {
-  signal_subscriber_while_reading TERM 143
-}
-
-# signal_publisher_while_reading SIG STATUS
-signal_publisher_while_reading() {
-  [[ $PUB == printf ]] && not_applicable "printf reads no input: there is nothing to interrupt"
-  start_sub sub --once
-  wait_sub_ready sub
-  start_fed_pub pub "one" "two"
-  wait_received sub "two"
-
-  signal_prog pub "$1"
-  finish pub
-  finish sub # the publisher's end closed the pipe: end of file
-  expect_status pub "$2"
-  assert_out_lines pub
-  assert_err_lines pub
-  expect_status sub 0
-  assert_received sub "one" "two"
-  assert_err_lines sub
-}
-
-@test "SIGINT stops the publisher while it reads its input: status 130" {
-  signal_publisher_while_reading INT 130
-}
-
-@test "SIGTERM stops the publisher while it reads its input: status 143" {
-  signal_publisher_while_reading TERM 143
 }

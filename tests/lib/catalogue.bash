@@ -20,8 +20,17 @@ catalogue_files() {
     inside && /^### / { print substr($0, 5) }' "$CATALOGUE"
 }
 
-# catalogue_entries FILE: the names of the entries in FILE's section.
+# catalogue_entries FILE: the names of the entries in FILE's section. The
+# tests of pair.bats are the conformance kit's cases, described by the kit
+# itself (`tests/conformance --list`): their entries are that list, and the
+# one test of pair.bats's own.
 catalogue_entries() {
+  if [[ $1 == pair.bats ]]; then
+    local role
+    for role in subscriber publisher; do
+      "$TESTS_DIR/conformance" --list --role "$role" x | cut -f1
+    done | awk '!seen[$0]++'
+  fi
   awk -v file="$1" '
     /^## / { inside = ($0 == "## Catalogue of tests"); next }
     !inside { next }

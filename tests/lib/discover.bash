@@ -1,6 +1,7 @@
-# tests/lib/discover.bash: which programs the suite runs. Sourced by tests/run
-# (to build the matrix) and by lib/common.bash (for tests that compare
-# programs), so both always see the same list.
+# tests/lib/discover.bash: which programs the suite runs, and how the
+# conformance kit runs a pair of them. Sourced by tests/run (to build the
+# matrix) and by lib/common.bash (for the tests), so both always see the
+# same.
 #
 # A program is an executable bin/LANG-ROLE, so a new language joins the
 # suite by adding its executables, and nothing names the languages.
@@ -13,4 +14,21 @@ real_programs() {
     [[ -x $f ]] && basename "${f%-"$1"}"
   done
   return 0
+}
+
+# kit_pair_args PUB SUB: the arguments of tests/conformance that run the
+# pair PUB -> SUB (pair.bats), one a line: the kit tests SUB with PUB sending
+# (--peer); with printf as the publisher it writes the bytes itself, and
+# with cat as the subscriber it reads them itself. Status 1 for printf ->
+# cat, where neither end is a program under test.
+kit_pair_args() {
+  if [[ $1 == printf && $2 == cat ]]; then
+    return 1
+  elif [[ $1 == printf ]]; then
+    printf '%s\n' "$BIN_DIR/$2-subscriber"
+  elif [[ $2 == cat ]]; then
+    printf '%s\n' "$BIN_DIR/$1-publisher"
+  else
+    printf '%s\n' --peer "$BIN_DIR/$1-publisher" "$BIN_DIR/$2-subscriber"
+  fi
 }
