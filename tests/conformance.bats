@@ -99,6 +99,18 @@ failed_cases() {
   assert_line "FAIL vector/plain: the publisher noisy-publisher: stdout (input not a terminal: no prompt) is '> \\n'"
 }
 
+@test "--peer: a publisher that never ends fails the case and is ended with it" {
+  # A publisher that reads nothing and never exits: the case fails, and the
+  # kit leaves no process behind.
+  printf '#!/bin/sh\necho "stuck-publisher: stuck" >&2\nexec sleep %s\n' "$((HANG * 10)).25" >"$T/stuck-publisher"
+  chmod +x "$T/stuck-publisher"
+  CONFORMANCE_HANG=2 CONFORMANCE_QUIET=0.5 run "$KIT" --only lifecycle/subscriber-first \
+    --peer "$T/stuck-publisher" "$BIN_DIR/c-subscriber"
+  assert_failure 1
+  assert_line "FAIL lifecycle/subscriber-first: stdout ends after 0 of 2 lines (0 of 49 bytes); missing 'Received: first message\n'"
+  ! pgrep -f "sleep $((HANG * 10)).25" >/dev/null || fail "the stuck publisher was left running"
+}
+
 @test "a failure list taken back with --expected-failures: XFAIL and XPASS, and the run passes" {
   local only=(--only vector/plain --only vector/raw_unterminated_fragment)
   run "$KIT" --failure-list "$T/failures" "${only[@]}" "$MATRIX/broken-subscriber"
@@ -145,4 +157,12 @@ assert suite.find("testcase").get("name") == "vector/plain"' "$T/junit.xml"
   run "$KIT" --peer ./no-such-publisher "$MATRIX/broken-subscriber"
   assert_failure 2
   assert_output --partial "conformance: error: --peer: ./no-such-publisher: no such program"
+}
+
+@test "--peer: a publisher that ends badly is named in the failure" {
+  printf '#!/bin/sh\necho "failing-publisher: cannot go on" >&2\nexit 3\n' >"$T/failing-publisher"
+  chmod +x "$T/failing-publisher"
+  run "$KIT" --only vector/plain --peer "$T/failing-publisher" "$BIN_DIR/c-subscriber"
+  assert_failure 1
+  assert_line "FAIL vector/plain: stdout ends after 0 of 3 lines (0 of 56 bytes); missing 'Received: hello\n' (the publisher failing-publisher exited with status 3; stderr: 'failing-publisher: cannot go on')"
 }
