@@ -150,16 +150,24 @@ func openReader(t *testing.T, path string) *os.File {
 }
 
 // waitReadable waits until the FIFO behind f has data: a FIFO no writer
-// has opened yet reads end of file at once, while select waits.
+// has opened yet reads end of file at once, while select waits. select is
+// never restarted after a signal (the runtime's own, or SIGCHLD): EINTR
+// means try again, with the time left, which Linux writes back into tv.
 func waitReadable(t *testing.T, f *os.File) {
 	t.Helper()
 	fd := int(f.Fd())
-	var set syscall.FdSet
-	set.Bits[fd/64] |= 1 << (uint(fd) % 64)
 	tv := syscall.Timeval{Sec: 10}
-	n, err := syscall.Select(fd+1, &set, nil, nil, &tv)
-	if err != nil || n != 1 {
-		t.Fatalf("nothing to read after 10s (%v)", err)
+	for {
+		var set syscall.FdSet
+		set.Bits[fd/64] |= 1 << (uint(fd) % 64)
+		n, err := syscall.Select(fd+1, &set, nil, nil, &tv)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil || n != 1 {
+			t.Fatalf("nothing to read after 10s (%v)", err)
+		}
+		return
 	}
 }
 
