@@ -40,10 +40,17 @@ failed_cases() {
 @test "the committed matrix (results.md, results.svg) matches a fresh run" {
   matrix_ran
   command -v socat >/dev/null || skip "socat is not installed (make deps installs it): its columns would differ"
-  local f
+  local f name
   for f in results.md results.svg; do
-    diff -u "$MATRIX/$f" "$BATS_FILE_TMPDIR/out/$f" >"$T/diff" ||
-      fail "$(printf 'tests/conformance-matrix/%s differs from a fresh run (run make conformance-matrix):\n' "$f"; head -n 40 "$T/diff")"
+    if ! diff -u "$MATRIX/$f" "$BATS_FILE_TMPDIR/out/$f" >"$T/diff"; then
+      printf 'tests/conformance-matrix/%s differs from a fresh run (run make conformance-matrix):\n' "$f" >"$T/why"
+      head -n 40 "$T/diff" >>"$T/why"
+      # The fresh run's reasons for the rows that changed.
+      while IFS= read -r name; do
+        grep -H -F "	$name	" "$BATS_FILE_TMPDIR"/lists/*.txt | grep -F "FAIL	" >>"$T/why" || true
+      done < <(sed -n 's/^[-+]| `\([^`]*\)` .*/\1/p' "$T/diff" | sort -u)
+      fail "$(cat "$T/why")"
+    fi
   done
 }
 
@@ -102,13 +109,14 @@ failed_cases() {
 @test "--peer: a publisher that never ends fails the case and is ended with it" {
   # A publisher that reads nothing and never exits: the case fails, and the
   # kit leaves no process behind.
-  printf '#!/bin/sh\necho "stuck-publisher: stuck" >&2\nexec sleep %s\n' "$((HANG * 10)).25" >"$T/stuck-publisher"
+  printf '#!/bin/sh\necho $$ >%q\nexec sleep %s\n' "$T/stuck.pid" $((HANG * 10)) >"$T/stuck-publisher"
   chmod +x "$T/stuck-publisher"
   CONFORMANCE_HANG=2 CONFORMANCE_QUIET=0.5 run "$KIT" --only lifecycle/subscriber-first \
     --peer "$T/stuck-publisher" "$BIN_DIR/c-subscriber"
   assert_failure 1
   assert_line "FAIL lifecycle/subscriber-first: stdout ends after 0 of 2 lines (0 of 49 bytes); missing 'Received: first message\n'"
-  ! pgrep -f "sleep $((HANG * 10)).25" >/dev/null || fail "the stuck publisher was left running"
+  [[ -s $T/stuck.pid ]] || fail "the stuck publisher never ran"
+  ! kill -0 "$(cat "$T/stuck.pid")" 2>/dev/null || fail "the stuck publisher was left running"
 }
 
 @test "a failure list taken back with --expected-failures: XFAIL and XPASS, and the run passes" {

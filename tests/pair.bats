@@ -32,7 +32,8 @@ setup_file() {
   ((${#args[@]})) || return 0
   # The cases of this pair, and their results. A hang guard only: the kit
   # bounds every wait of its own.
-  "$KIT" --list "${args[@]}" | cut -f1 >"$BATS_FILE_TMPDIR/cases"
+  "$KIT" --list "${args[@]}" >"$BATS_FILE_TMPDIR/list" 2>&1 || echo "(the kit's --list failed: $?)" >>"$BATS_FILE_TMPDIR/list"
+  cut -f1 "$BATS_FILE_TMPDIR/list" >"$BATS_FILE_TMPDIR/cases"
   TMPDIR=$BATS_FILE_TMPDIR timeout $((HANG * 9)) "$KIT" "${args[@]}" >"$BATS_FILE_TMPDIR/kit.out" 2>&1 ||
     echo "(the kit's exit status: $?)" >>"$BATS_FILE_TMPDIR/kit.out"
 }
@@ -41,6 +42,8 @@ setup_file() {
 kit_case() {
   local out=$BATS_FILE_TMPDIR/kit.out outcome reason
   kit_pair_args "$PUB" "$SUB" >/dev/null || not_applicable "printf and cat: neither end is a program under test"
+  grep -q "^[a-z]*/" "$BATS_FILE_TMPDIR/cases" ||
+    fail "the kit listed no case for this pair: $(head -n 5 "$BATS_FILE_TMPDIR/list")"
   grep -qxF -- "$1" "$BATS_FILE_TMPDIR/cases" ||
     not_applicable "not a case of this pair (tests/conformance --list $(kit_pair_args "$PUB" "$SUB" | tr '\n' ' '))"
   IFS=$'\t' read -r outcome reason < <(awk -v name="$1" '
@@ -55,12 +58,13 @@ kit_case() {
 }
 
 @test "every case of the conformance kit has a test in pair.bats" {
-  local role name missing=()
+  local role name missing=() listed
   for role in subscriber publisher; do
+    listed=$("$KIT" --list --role "$role" x) || fail "tests/conformance --list --role $role failed: $listed"
     while IFS=$'\t' read -r name _; do
       grep -qxF "@test \"$name\" { kit_case $name; }" "$TESTS_DIR/pair.bats" ||
         missing+=("@test \"$name\" { kit_case $name; }")
-    done < <("$REPO_DIR/tests/conformance" --list --role "$role" x)
+    done <<<"$listed"
   done
   ((${#missing[@]} == 0)) || fail "$(printf 'cases without a test; add to pair.bats:\n'; printf '  %s\n' "${missing[@]}" | sort -u)"
 }
