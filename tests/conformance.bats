@@ -46,6 +46,7 @@ failed_cases() {
       printf 'tests/conformance-matrix/%s differs from a fresh run (run make conformance-matrix):\n' "$f" >"$T/why"
       head -n 40 "$T/diff" >>"$T/why"
       # The fresh run's reasons for the rows that changed.
+      # shellcheck disable=SC2016 # the backquotes are Markdown's, not a command
       while IFS= read -r name; do
         grep -H -F "	$name	" "$BATS_FILE_TMPDIR"/lists/*.txt | grep -F "FAIL	" >>"$T/why" || true
       done < <(sed -n 's/^[-+]| `\([^`]*\)` .*/\1/p' "$T/diff" | sort -u)
