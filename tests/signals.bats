@@ -107,8 +107,8 @@ assert_whole_messages() {
 }
 
 # swallowed_or_gone NAME: NAME has ended, or is a Python program whose
-# interpreter swallowed a KeyboardInterrupt while it started (it says so in
-# one of two ways).
+# interpreter swallowed a KeyboardInterrupt while it started, and said so
+# (in one of two ways; it may also say nothing).
 swallowed_or_gone() {
   ! alive "$1" || {
     grep -qE '^(Exception ignored in|Failed checking if argv\[0\] is an import path entry)' "$T/$1.err" &&
@@ -130,14 +130,19 @@ swallowed_or_gone() {
     # Python: a Ctrl-C that lands inside the interpreter's own start-up,
     # before the program's first line, may be swallowed by its import
     # machinery ("Exception ignored in ..." or "Failed checking if argv[0]
-    # is an import path entry", then "KeyboardInterrupt"), and the
-    # program then runs on (PROTOCOL.md section 8): seen, it is stopped.
+    # is an import path entry", then "KeyboardInterrupt", or nothing at
+    # all), and the program then runs on (PROTOCOL.md section 8). Running,
+    # it must stop at the next SIGINT, with status 130.
     if [[ $PROG == python-* ]]; then
       local end=$((SECONDS + HANG))
       until swallowed_or_gone "p$i" || ((SECONDS >= end)); do sleep 0.02; done
-      if alive "p$i" && swallowed_or_gone "p$i"; then
-        kill -KILL -- "-${PID[p$i]}" 2>/dev/null || true
+      if alive "p$i"; then
+        # To the program itself: under timeout, the perl parent's child.
+        local perl_pid
+        perl_pid=$(pgrep -P "${PID[p$i]}") && pkill -INT -P "$perl_pid" || fail "p$i: no program to signal again"
         finish "p$i"
+        expect_status "p$i" 130
+        assert_out_lines "p$i"
         continue
       fi
     fi
