@@ -127,12 +127,12 @@ swallowed_or_gone() {
     else
       spawn "p$i" - "${SIGNAL_AFTER[@]}" "$delay" "$BIN_DIR/$PROG" --pipe "$PIPE"
     fi
-    # Python: a Ctrl-C that lands inside the interpreter's own start-up,
-    # before the program's first line, may be swallowed by its import
-    # machinery ("Exception ignored in ..." or "Failed checking if argv[0]
-    # is an import path entry", then "KeyboardInterrupt", or nothing at
-    # all), and the program then runs on (PROTOCOL.md section 8). Running,
-    # it must stop at the next SIGINT, with status 130.
+    # Python: a Ctrl-C that lands before the program's first line may be
+    # swallowed by the interpreter's start-up ("Exception ignored in ..." or
+    # "Failed checking if argv[0] is an import path entry", then
+    # "KeyboardInterrupt"), or without a word, by it or by the launcher's
+    # shell, and the program then runs on (PROTOCOL.md section 8).
+    # Running, it must stop at the next SIGINT, with status 130.
     if [[ $PROG == python-* ]]; then
       local end=$((SECONDS + HANG))
       until swallowed_or_gone "p$i" || ((SECONDS >= end)); do sleep 0.02; done

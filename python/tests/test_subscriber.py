@@ -380,10 +380,11 @@ class StopSignals(ScratchDir):
                 try:
                     sub.proc.wait(timeout=TIMEOUT)
                 except subprocess.TimeoutExpired:
-                    # Swallowed while the interpreter started, before the
-                    # program's first line: it runs on, as shared/PROTOCOL.md
-                    # section 8 says it may, saying so in one of two ways or
-                    # not at all. Running, it must stop at the next SIGINT.
+                    # Swallowed before the program's first line, by the
+                    # interpreter's start-up (saying so in one of two ways)
+                    # or without a word, by it or by the launcher's shell:
+                    # it runs on, as shared/PROTOCOL.md section 8 says it
+                    # may. Running, it must stop at the next SIGINT.
                     sub.proc.send_signal(signal.SIGINT)
                     status, out, err = sub.finish()
                     self.assertEqual((status, out), (130, b""))
