@@ -26,10 +26,7 @@ catalogue_files() {
 # one test of pair.bats's own.
 catalogue_entries() {
   if [[ $1 == pair.bats ]]; then
-    local role
-    for role in subscriber publisher; do
-      "$TESTS_DIR/conformance" --list --role "$role" x | cut -f1
-    done | awk '!seen[$0]++'
+    kit_case_names
   fi
   awk -v file="$1" '
     /^## / { inside = ($0 == "## Catalogue of tests"); next }

@@ -32,3 +32,13 @@ kit_pair_args() {
     printf '%s\n' --peer "$BIN_DIR/$1-publisher" "$BIN_DIR/$2-subscriber"
   fi
 }
+
+# kit_case_names: the names of every case of the conformance kit, both
+# roles, one a line, each once. Fails when the kit cannot list them.
+kit_case_names() {
+  local role listed
+  for role in subscriber publisher; do
+    listed=$("$TESTS_DIR/conformance" --list --role "$role" x) || return 1
+    cut -f1 <<<"$listed"
+  done | awk '!seen[$0]++'
+}
